@@ -1,0 +1,28 @@
+"""The v1 router: every app's viewsets are registered here, and only here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from jinjin_crm.core import api as core_api
+from jinjin_crm.core.api_errors import json_not_found
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("parks", core_api.ParkViewSet, basename="park")
+router.register("industry-chains", core_api.IndustryChainViewSet, basename="industry-chain")
+router.register("disciplines", core_api.DisciplineViewSet, basename="discipline")
+router.register("degrees", core_api.DegreeViewSet, basename="degree")
+router.register("talent-tiers", core_api.TalentTierViewSet, basename="talent-tier")
+router.register("regions", core_api.RegionViewSet, basename="region")
+
+app_name = "api"
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+    # Anything else under /api/v1/ is a 404 in the API's error shape, not an HTML page.
+    path("<path:unmatched>", json_not_found),
+]

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+
+
+class ReferenceDataAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["sort_order", "code"]
+
+
+@admin.register(Park)
+class ParkAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "kind", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+
+@admin.register(IndustryChain)
+class IndustryChainAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "is_lead", "sort_order", "is_active"]
+    list_filter = ["is_lead", "is_active"]
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "category_code", "category_name", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["category_name", "is_active"]
+    ordering = ["code"]
+
+
+@admin.register(Degree)
+class DegreeAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "rank", "sort_order", "is_active"]
+    ordering = ["rank"]
+
+
+@admin.register(TalentTier)
+class TalentTierAdmin(ReferenceDataAdmin):
+    list_display = ["code", "name", "rank", "sort_order", "is_active"]
+    ordering = ["rank"]
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceDataAdmin):
+    pass
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "name", "title", "is_active", "is_staff"]
+    list_filter = ["groups", "parks", "is_active", "is_staff"]
+    search_fields = ["username", "name", "email"]
+    filter_horizontal = ["groups", "user_permissions", "parks"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("name", "title", "email")}),
+        (_("Roles and parks"), {"fields": ("groups", "parks")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
+        (_("Roles and parks"), {"fields": ("groups", "parks")}),
+    )

@@ -1,0 +1,129 @@
+"""Users and the reference data every other app points at."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .fields import BlindIndexField, EncryptedTextField
+from .roles import Role
+from .validators import validate_mobile
+
+
+class ReferenceData(models.Model):
+    """A short, admin-editable list: a stable code, a display name and an order."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Park(ReferenceData):
+    class Kind(models.TextChoices):
+        INDUSTRIAL_PARK = "park", _("industrial park")
+        INDUSTRIAL_ZONE = "zone", _("industrial zone")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.INDUSTRIAL_PARK)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+
+
+class IndustryChain(ReferenceData):
+    is_lead = models.BooleanField(_("lead industry"), default=False)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("industry chain")
+        verbose_name_plural = _("industry chains")
+
+
+class Discipline(ReferenceData):
+    """A first-level discipline of the Ministry of Education's catalogue (code such as 0812)."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("A discipline code is four digits, such as 0812."))],
+    )
+    category_code = models.CharField(_("category code"), max_length=2)
+    category_name = models.CharField(_("category"), max_length=20)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Degree(ReferenceData):
+    # Higher is more advanced; "at least a master's" compares ranks.
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("degree")
+        verbose_name_plural = _("degrees")
+
+
+class TalentTier(ReferenceData):
+    # 1 is the top tier; each district sets its own tiers, so they are data.
+    rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("talent tier")
+        verbose_name_plural = _("talent tiers")
+
+
+class Region(ReferenceData):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceData.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class User(AbstractUser):
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
+    parks = models.ManyToManyField(Park, blank=True, related_name="officers", verbose_name=_("parks"))
+    # Officers' own mobile numbers are personal data too: encrypted, found by their keyed hash.
+    mobile = EncryptedTextField(_("mobile"), blank=True, validators=[validate_mobile])
+    mobile_hash = BlindIndexField(source="mobile")
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in self.role_codes
+
+    @property
+    def can_write(self) -> bool:
+        """Officers and administrators change records; leaders only read."""
+        return self.is_superuser or self.has_role(Role.OFFICER) or self.has_role(Role.ADMIN)

@@ -1,0 +1,53 @@
+"""The sections of the site, in the order the sidebar shows them.
+
+A section whose URL does not exist yet is shown greyed out as "coming soon"; it lights up by
+itself when the app that serves it adds the URL name.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    url_name: str
+    group: str
+    staff_only: bool = False
+
+
+SECTIONS = (
+    Section(_("Worklist"), "home", _("Daily work")),
+    Section(_("Project ledger"), "projects:project-list", _("Investment")),
+    Section(_("Pipeline board"), "projects:project-board", _("Investment")),
+    Section(_("Enterprises"), "projects:enterprise-list", _("Investment")),
+    Section(_("Talent demands"), "projects:demand-list", _("Investment")),
+    Section(_("Talents"), "talents:talent-list", _("Talent")),
+    Section(_("Demand catalogue"), "matching:catalogue", _("Talent")),
+    Section(_("Matches"), "matching:match-list", _("Talent")),
+    Section(_("Campaigns"), "campaigns:campaign-list", _("Campaigns")),
+    Section(_("Universities"), "campaigns:university-list", _("Campaigns")),
+    Section(_("Tech vice-presidents"), "campaigns:placement-list", _("Campaigns")),
+    Section(_("Policies"), "policies:policy-list", _("Policies")),
+    Section(_("Applications"), "policies:application-list", _("Policies")),
+    Section(_("Funds"), "policies:fund-list", _("Policies")),
+    Section(_("Dashboard"), "dashboard:home", _("Leadership")),
+    Section(_("API documentation"), "api:docs", _("System")),
+    Section(_("Administration"), "admin:index", _("System"), staff_only=True),
+)
+
+
+def sections_for(user, current_path: str) -> list[dict]:
+    items = []
+    for section in SECTIONS:
+        if section.staff_only and not user.is_staff:
+            continue
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            url = None
+        active = url is not None and (current_path == url or (url != "/" and current_path.startswith(url)))
+        items.append({"label": section.label, "group": section.group, "url": url, "active": active})
+    return items

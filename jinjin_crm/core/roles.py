@@ -1,0 +1,58 @@
+"""Roles are Django groups with a fixed code name; this module says what each may do.
+
+- officer (引才专员/招商专员): reads everything, changes the records of the domain apps.
+- leader (区委/区政府 leaders, department heads): reads everything, changes nothing.
+- admin: everything, including reference data, users and API clients.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("officer")
+    LEADER = "leader", _("leader")
+    ADMIN = "admin", _("administrator")
+
+
+# The apps whose records officers keep. Later apps' models join automatically on migrate.
+DOMAIN_APPS = ("projects", "talents", "campaigns", "policies")
+# Extra permissions a role holds beyond the model defaults, as "app_label.codename".
+EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.OFFICER: (),
+    Role.LEADER: (),
+    Role.ADMIN: (),
+}
+
+
+def role_permission_filter(role: str):
+    """The permissions a role holds, as a Q over auth.Permission."""
+    from django.db.models import Q
+
+    if role == Role.ADMIN:
+        return Q(content_type__app_label__in=(*DOMAIN_APPS, "core", "api", "auth"))
+    if role == Role.OFFICER:
+        return Q(content_type__app_label__in=DOMAIN_APPS)
+    # Leaders read everything an officer keeps, and the reference data.
+    return Q(content_type__app_label__in=(*DOMAIN_APPS, "core"), codename__startswith="view_")
+
+
+def sync_role_permissions(sender=None, using="default", apps=None, **kwargs):
+    """Create the role groups if missing and give each exactly its permissions."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    # post_migrate is sent once per app; permissions of every app exist only after the last one.
+    last_app = list(global_apps.get_app_configs())[-1]
+    if sender is not None and sender.label != last_app.label:
+        return
+
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = Q(pk__in=[])
+        for dotted in EXTRA_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        permissions = Permission.objects.using(using).filter(role_permission_filter(role) | wanted)
+        group.permissions.set(permissions)

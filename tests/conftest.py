@@ -1,0 +1,85 @@
+import os
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false")
+
+
+def pytest_report_header(config):
+    services = ", ".join(f"{name}: {'yes' if up else 'NO'}" for name, up in settings.SERVICES.items())
+    return f"services reachable: {services}; REQUIRE_SERVICES={'1' if REQUIRE_SERVICES else '0'}"
+
+
+def pytest_runtest_setup(item):
+    for service in ("postgres", "redis"):
+        if item.get_closest_marker(service) and not settings.SERVICES[service]:
+            variable = "DATABASE_URL" if service == "postgres" else "REDIS_URL"
+            reason = f"needs {service}, which is not reachable (set {variable})"
+            if REQUIRE_SERVICES:
+                pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}")
+            pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Restore what a transactional test's flush removed, so --reuse-db starts from shipped data.
+
+    Django empties every table after a ``transaction=True`` test; the reference data and roles come
+    from data migrations, which do not run again on a reused database.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from jinjin_crm.core.models import Park
+
+    with django_db_blocker.unblock():
+        if not Park.objects.exists():
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+            for module in ("0002_roles", "0003_reference_data"):
+                migration = importlib.import_module(f"jinjin_crm.core.migrations.{module}")
+                for operation in migration.Migration.operations:
+                    operation.code(apps, None)
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Each test starts with an empty cache (throttle counters, heartbeats)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return
+
+
+@pytest.fixture
+def officer(db):
+    from tests.factories import officer, park
+
+    return officer(parks=[park("SF")])
+
+
+@pytest.fixture
+def leader(db):
+    from tests.factories import leader
+
+    return leader()
+
+
+@pytest.fixture
+def api():
+    """A DRF test client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def park_client(db):
+    """An API client of the Shuangfu park system and its key."""
+    from jinjin_crm.api.services import api_client_create
+    from tests.factories import park
+
+    return api_client_create(name="双福园区系统", park=park("SF"))

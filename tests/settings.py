@@ -47,7 +47,7 @@ from jinjin_crm.settings import *  # noqa: E402, F403
 from jinjin_crm.settings import STORAGES  # noqa: E402
 
 if not SERVICES["postgres"]:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    DATABASES["default"].update(ENGINE="django.db.backends.sqlite3", NAME=":memory:")  # noqa: F405
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False

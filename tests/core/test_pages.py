@@ -31,6 +31,13 @@ def test_home_renders_in_chinese_with_navigation(client, officer):
     assert "双福工业园" in html  # the officer's park
 
 
+def test_chinese_even_when_the_browser_asks_for_english(client, officer):
+    client.force_login(officer)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "工作台" in html
+
+
 def test_language_switch_to_english(client, officer):
     client.force_login(officer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

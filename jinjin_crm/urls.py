@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("jinjin_crm.api.urls")),
+    path("", include("projects.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

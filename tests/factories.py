@@ -40,3 +40,67 @@ def leader(**kwargs) -> User:
 
 def admin(**kwargs) -> User:
     return UserFactory(roles=(Role.ADMIN,), **kwargs)
+
+
+# --- projects -------------------------------------------------------------------------------------
+
+_credit_code_counter = iter(range(10_000_000))
+
+
+def credit_code() -> str:
+    """A fresh, valid unified social credit code (GB 32100 check character)."""
+    from stdnum.cn import uscc
+
+    body = f"91500116MA{next(_credit_code_counter):07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def enterprise(*, park_code: str = "SF", by=None, **fields):
+    from jinjin_crm.core.models import IndustryChain
+    from projects.services import enterprise_create
+
+    fields.setdefault("name", fake.company())
+    fields.setdefault("credit_code", credit_code())
+    fields.setdefault("industry", IndustryChain.objects.get(code="NEV"))
+    return enterprise_create(by=by, park=park(park_code), **fields)
+
+
+def project(*, park_code: str = "SF", lead_officer=None, by=None, stage: str = "lead", **fields):
+    """A project created at ``stage`` (with the dates and amount a signed-or-later stage needs)."""
+    import datetime
+    from decimal import Decimal
+
+    from jinjin_crm.core.models import IndustryChain, Region
+    from projects.services import project_create
+
+    lead_officer = lead_officer or officer()
+    fields.setdefault("name", f"{fake.company_prefix()}项目")
+    fields.setdefault("investor", fake.company())
+    fields.setdefault("source", Region.objects.get(code="OUTSIDE_CITY"))
+    fields.setdefault("industry", IndustryChain.objects.get(code="NEV"))
+    if stage in ("signed", "started", "operating", "at_capacity"):
+        fields.setdefault("signed_on", datetime.date.today() - datetime.timedelta(days=30))
+        fields.setdefault("agreed_investment", Decimal("10000.00"))
+    if stage == "terminated":
+        fields.setdefault("termination_reason", "投资方撤回")
+    return project_create(by=by or lead_officer, stage=stage, park=park(park_code), lead_officer=lead_officer, **fields)
+
+
+def demand(*, enterprise_obj=None, project_obj=None, disciplines=("0812",), by=None, **fields):
+    import datetime
+
+    from jinjin_crm.core.models import Degree, Discipline
+    from projects.services import demand_create
+
+    if enterprise_obj is None and project_obj is None:
+        enterprise_obj = enterprise()
+    fields.setdefault("position", "算法工程师")
+    fields.setdefault("min_degree", Degree.objects.get(code="MASTER"))
+    fields.setdefault("valid_until", datetime.date.today() + datetime.timedelta(days=90))
+    return demand_create(
+        by=by,
+        enterprise=enterprise_obj,
+        project=project_obj,
+        disciplines=list(Discipline.objects.filter(code__in=disciplines)),
+        **fields,
+    )

@@ -1,8 +1,11 @@
 """Users and the reference data every other app points at."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -127,3 +130,83 @@ class User(AbstractUser):
     def can_write(self) -> bool:
         """Officers and administrators change records; leaders only read."""
         return self.is_superuser or self.has_role(Role.OFFICER) or self.has_role(Role.ADMIN)
+
+
+class StageChange(models.Model):
+    """One move of any staged record (project, talent, …) from one stage to another: who, when, why."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20)
+    changed_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"], name="stagechange_record_idx")]
+
+    def __str__(self):
+        return f"{self.from_stage or '∅'} → {self.to_stage}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def follow_ups_open(self):
+        return self.filter(next_follow_up_on__isnull=False, follow_up_done_at__isnull=True)
+
+    def for_record(self, record):
+        return self.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+
+class Activity(models.Model):
+    """A logged contact with any record (project, enterprise, talent, campaign), and its next follow-up.
+
+    Open follow-ups (a date, not yet done) make the officer's worklist: due today and overdue.
+    """
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone call")
+        VISIT = "visit", _("visit")
+        MEETING = "meeting", _("meeting")
+        WECHAT = "wechat", _("WeChat")
+        EMAIL = "email", _("email")
+        EVENT = "event", _("event")
+        SYSTEM = "system", _("system reminder")
+        OTHER = "other", _("other")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    officer = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, related_name="activities", verbose_name=_("officer")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    summary = models.TextField(_("summary"))
+    next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-occurred_at"], name="activity_record_idx"),
+            models.Index(
+                fields=["officer", "next_follow_up_on"],
+                name="activity_open_follow_up_idx",
+                condition=models.Q(next_follow_up_on__isnull=False, follow_up_done_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.summary[:40]

@@ -30,3 +30,25 @@ def system_health() -> dict:
     last = worker_heartbeat_last()
     checks["worker_heartbeat"] = last.isoformat() if last else None
     return checks
+
+
+def timeline_for(record, *, limit: int = 200) -> list[dict]:
+    """Stage changes and activities of one record, newest first, in two queries.
+
+    Each entry is ``{"kind": "stage" | "activity", "at": datetime, "item": obj}``.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Activity, StageChange
+
+    content_type = ContentType.objects.get_for_model(record)
+    changes = StageChange.objects.filter(content_type=content_type, object_id=record.pk).select_related(
+        "changed_by"
+    )[:limit]
+    activities = Activity.objects.filter(content_type=content_type, object_id=record.pk).select_related(
+        "officer"
+    )[:limit]
+    entries = [{"kind": "stage", "at": change.changed_at, "item": change} for change in changes]
+    entries += [{"kind": "activity", "at": activity.occurred_at, "item": activity} for activity in activities]
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries[:limit]

@@ -1,13 +1,16 @@
-"""Writes of the core app: users and their roles, the worker heartbeat."""
+"""Writes of the core app: users and roles, the shared timeline (activities, stage changes), heartbeat."""
 
 import datetime
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Park, User
+from .models import Activity, Park, StageChange, User
 from .roles import Role
 from .validators import normalize_mobile
 
@@ -63,3 +66,73 @@ def worker_heartbeat_record() -> datetime.datetime:
     now = timezone.now()
     cache.set(HEARTBEAT_CACHE_KEY, now.isoformat(), timeout=24 * 60 * 60)
     return now
+
+
+def stage_change_record(*, record, from_stage: str, to_stage: str, by: User | None, note: str = "") -> StageChange:
+    """Write the history line of a stage move. Call it inside the transaction that moves the record."""
+    return StageChange.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        changed_by=by,
+        note=note,
+    )
+
+
+def activity_log(
+    *,
+    record,
+    officer: User,
+    channel: str,
+    summary: str,
+    occurred_at: datetime.datetime | None = None,
+    next_follow_up_on: datetime.date | None = None,
+) -> Activity:
+    """Log a contact with ``record``; a follow-up date puts it on the officer's worklist.
+
+    Logging a new contact closes the record's earlier open follow-ups of the same officer: the
+    follow-up has happened.
+    """
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Say what happened in the contact.")})
+    if channel not in Activity.Channel.values:
+        raise ValidationError({"channel": _("Choose a contact channel.")})
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("A contact cannot be logged in the future.")})
+    if next_follow_up_on and next_follow_up_on < timezone.localdate():
+        raise ValidationError({"next_follow_up_on": _("The next follow-up cannot be in the past.")})
+    with transaction.atomic():
+        Activity.objects.for_record(record).follow_ups_open().filter(officer=officer).update(
+            follow_up_done_at=timezone.now()
+        )
+        return Activity.objects.create(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            officer=officer,
+            channel=channel,
+            summary=summary,
+            occurred_at=occurred_at,
+            next_follow_up_on=next_follow_up_on,
+        )
+
+
+def follow_up_schedule(*, record, officer: User, summary: str, due_on: datetime.date) -> Activity:
+    """A reminder the system puts on an officer's worklist (no contact happened yet)."""
+    return Activity.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        officer=officer,
+        channel=Activity.Channel.SYSTEM,
+        summary=summary,
+        next_follow_up_on=due_on,
+    )
+
+
+def follow_up_complete(*, activity: Activity) -> Activity:
+    if activity.follow_up_done_at is None:
+        activity.follow_up_done_at = timezone.now()
+        activity.save(update_fields=["follow_up_done_at"])
+    return activity

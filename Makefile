@@ -72,7 +72,7 @@ up: install
 	$(BIN)/celery -A jinjin_crm worker --loglevel INFO --detach --pidfile var/run/worker.pid --logfile var/log/worker.log
 	$(BIN)/celery -A jinjin_crm beat --loglevel INFO --detach --pidfile var/run/beat.pid --logfile var/log/beat.log \
 		--schedule var/run/celerybeat-schedule
-	$(BIN)/gunicorn jinjin_crm.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --daemon \
+	$(BIN)/gunicorn jinjin_crm.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --timeout 120 --daemon \
 		--pid var/run/gunicorn.pid --access-logfile var/log/access.log --error-logfile var/log/gunicorn.log
 	@$(MANAGE) demo_logins
 	@echo "Full stack on http://127.0.0.1:$(PORT)/ (PostgreSQL, Redis, gunicorn, Celery worker and beat); 'make down' stops it."

@@ -256,6 +256,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
+    "api-idempotency-prune": {"task": "api.idempotency_prune", "schedule": 3600.0},
 }
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ class ProjectFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("name", "investor", "enterprise__name"))
     park = code_choices(Park, "park", label=_("park"))
     industry = code_choices(IndustryChain, "industry", label=_("industry chain"))
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("stage"))
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False, label=_("stage"))
     source = code_choices(Region, "source", label=_("source"))
     kind = django_filters.ChoiceFilter(choices=InvestmentProject.Kind.choices, label=_("kind"))
     officer = django_filters.ModelChoiceFilter(
@@ -67,7 +67,9 @@ class EnterpriseFilter(django_filters.FilterSet):
 class DemandFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("position", "keywords", "enterprise__name", "project__name"))
     park = code_choices(Park, "park", label=_("park"))
-    status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("status"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=DemandStatus.choices, distinct=False, label=_("status")
+    )
     enterprise = django_filters.ModelChoiceFilter(queryset=Enterprise.objects.all(), label=_("enterprise"))
     project = django_filters.ModelChoiceFilter(queryset=InvestmentProject.objects.all(), label=_("project"))
     # An EXISTS subquery rather than a join, so a demand with two matching disciplines is one row
@@ -76,6 +78,7 @@ class DemandFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Discipline.objects.filter(is_active=True),
         method="filter_discipline",
+        distinct=False,
         label=_("discipline"),
     )
     min_degree = code_choices(Degree, "min_degree", label=_("minimum degree"))

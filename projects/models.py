@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jinjin_crm.core.history import history_user
 from jinjin_crm.core.validators import validate_uscc
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -20,7 +21,9 @@ class Enterprise(models.Model):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
-    park = models.ForeignKey("core.Park", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("park"))
+    park = models.ForeignKey(
+        "core.Park", on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("park")
+    )
     industry = models.ForeignKey(
         "core.IndustryChain",
         on_delete=models.PROTECT,
@@ -39,7 +42,7 @@ class Enterprise(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     activities = GenericRelation("core.Activity")
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta:
         verbose_name = _("enterprise")
@@ -118,9 +121,14 @@ class InvestmentProject(models.Model):
         "core.Region", on_delete=models.PROTECT, related_name="projects", verbose_name=_("source")
     )
     industry = models.ForeignKey(
-        "core.IndustryChain", on_delete=models.PROTECT, related_name="projects", verbose_name=_("industry chain")
+        "core.IndustryChain",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("industry chain"),
     )
-    park = models.ForeignKey("core.Park", on_delete=models.PROTECT, related_name="projects", verbose_name=_("park"))
+    park = models.ForeignKey(
+        "core.Park", on_delete=models.PROTECT, related_name="projects", verbose_name=_("park")
+    )
     # For an expansion, only the added amount: leadership counts each yuan once.
     agreed_investment = models.DecimalField(
         _("agreed investment (10k yuan)"), **MONEY, null=True, blank=True, validators=NON_NEGATIVE
@@ -152,7 +160,7 @@ class InvestmentProject(models.Model):
 
     activities = GenericRelation("core.Activity")
     stage_changes = GenericRelation("core.StageChange")
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], get_user=history_user)
     objects = InvestmentProjectQuerySet.as_manager()
 
     class Meta:
@@ -204,7 +212,12 @@ class FundsArrival(models.Model):
         verbose_name = _("funds arrived")
         verbose_name_plural = _("funds arrived")
         ordering = ["-period"]
-        constraints = [models.UniqueConstraint(fields=["project", "period"], name="funds_arrival_one_per_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="funds_arrival_one_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.period:%Y-%m}: {self.amount}"
 
 
 class DemandStatus(models.TextChoices):
@@ -243,7 +256,9 @@ class TalentDemand(models.Model):
         "core.Park", on_delete=models.PROTECT, related_name="demands", verbose_name=_("park"), editable=False
     )
     position = models.CharField(_("position"), max_length=100)
-    disciplines = models.ManyToManyField("core.Discipline", related_name="demands", verbose_name=_("disciplines"))
+    disciplines = models.ManyToManyField(
+        "core.Discipline", related_name="demands", verbose_name=_("disciplines")
+    )
     min_degree = models.ForeignKey(
         "core.Degree", on_delete=models.PROTECT, related_name="+", verbose_name=_("minimum degree")
     )
@@ -258,11 +273,19 @@ class TalentDemand(models.Model):
     years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
     headcount = models.PositiveSmallIntegerField(_("headcount"), default=1, validators=[MinValueValidator(1)])
     salary_min = models.DecimalField(
-        _("salary from (10k yuan/year)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("salary from (10k yuan/year)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=NON_NEGATIVE,
     )
     salary_max = models.DecimalField(
-        _("salary to (10k yuan/year)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("salary to (10k yuan/year)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=NON_NEGATIVE,
     )
     scarcity = models.PositiveSmallIntegerField(
@@ -271,14 +294,16 @@ class TalentDemand(models.Model):
     keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("separated by commas"))
     description = models.TextField(_("description"), blank=True)
     valid_until = models.DateField(_("valid until"))
-    status = models.CharField(_("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], get_user=history_user)
     objects = TalentDemandQuerySet.as_manager()
 
     class Meta:

@@ -86,17 +86,6 @@ def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
         setattr(instance, name, value)
 
 
-def _check_past_dates(instance, names) -> None:
-    today = timezone.localdate()
-    errors = {
-        name: _("This date cannot be in the future.")
-        for name in names
-        if getattr(instance, name) and getattr(instance, name) > today
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
 # --- Enterprises --------------------------------------------------------------------------------
 
 
@@ -128,14 +117,25 @@ def enterprise_update(*, enterprise: Enterprise, by: User | None = None, **field
 
 
 def _project_validate(project: InvestmentProject) -> None:
-    project.full_clean(exclude=["created_by"])
-    _check_past_dates(project, ("first_contact_on", *STAGE_DATE_FIELDS.values()))
-    errors = {}
+    """Field validation and the lifecycle's rules, all reported at once, keyed by field.
+
+    The check constraints in the database say the same as the rules here; they are the last guard,
+    these the messages people read.
+    """
+    errors: dict[str, list] = {}
+    try:
+        project.full_clean(exclude=["created_by"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    today = timezone.localdate()
+    for name in ("first_contact_on", *STAGE_DATE_FIELDS.values()):
+        if getattr(project, name) and getattr(project, name) > today:
+            errors.setdefault(name, []).append(_("This date cannot be in the future."))
     if project.stage in SIGNED_OR_LATER:
         if project.signed_on is None:
-            errors["signed_on"] = _("A signed project needs its signing date.")
-        if project.agreed_investment is None:
-            errors["agreed_investment"] = _("A signed project needs its agreed investment.")
+            errors.setdefault("signed_on", []).append(_("A signed project needs its signing date."))
+        if project.agreed_investment is None and "agreed_investment" not in errors:
+            errors["agreed_investment"] = [_("A signed project needs its agreed investment.")]
     if project.kind == InvestmentProject.Kind.EXPANSION and project.expands_id is None:
         errors["expands"] = _("An expansion names the project it expands.")
     if project.kind == InvestmentProject.Kind.NEW and project.expands_id is not None:
@@ -216,7 +216,10 @@ def project_transition(
     latest = max((day for day in previous_dates if day), default=None)
     if latest and on < latest:
         raise ValidationError(
-            {"on": _("The date cannot be before the previous stage (%(date)s).") % {"date": latest.isoformat()}}
+            {
+                "on": _("The date cannot be before the previous stage (%(date)s).")
+                % {"date": latest.isoformat()}
+            }
         )
     if to == Stage.SIGNED:
         if agreed_investment is not None:
@@ -229,7 +232,8 @@ def project_transition(
         if not note.strip():
             raise ValidationError({"note": _("Say why the project is terminated.")})
         locked.termination_reason = note.strip()
-    setattr(locked, STAGE_DATE_FIELDS[to], on)
+    if to in STAGE_DATE_FIELDS:
+        setattr(locked, STAGE_DATE_FIELDS[to], on)
     locked.stage = to
     locked.save()
     stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
@@ -270,14 +274,22 @@ def _demand_save(demand: TalentDemand, disciplines) -> TalentDemand:
         errors["enterprise"] = _("A demand belongs to an enterprise or a project.")
     elif demand.enterprise_id and demand.project_id and demand.enterprise.park_id != demand.project.park_id:
         errors["project"] = _("The project is in another park than the enterprise.")
-    if demand.salary_min is not None and demand.salary_max is not None and demand.salary_min > demand.salary_max:
+    if (
+        demand.salary_min is not None
+        and demand.salary_max is not None
+        and demand.salary_min > demand.salary_max
+    ):
         errors["salary_max"] = _("The upper end of the salary range is below the lower end.")
     if disciplines is not None and not list(disciplines):
         errors["disciplines"] = _("Choose at least one discipline.")
     if errors:
         raise ValidationError(errors)
     demand.park_id = demand.enterprise.park_id if demand.enterprise_id else demand.project.park_id
-    if demand.status == DemandStatus.OPEN and demand.valid_until and demand.valid_until < timezone.localdate():
+    if (
+        demand.status == DemandStatus.OPEN
+        and demand.valid_until
+        and demand.valid_until < timezone.localdate()
+    ):
         raise ValidationError({"valid_until": _("An open demand must be valid until today or later.")})
     demand.full_clean(exclude=["created_by", "disciplines"])
     demand.save()

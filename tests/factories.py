@@ -83,7 +83,9 @@ def project(*, park_code: str = "SF", lead_officer=None, by=None, stage: str = "
         fields.setdefault("agreed_investment", Decimal("10000.00"))
     if stage == "terminated":
         fields.setdefault("termination_reason", "投资方撤回")
-    return project_create(by=by or lead_officer, stage=stage, park=park(park_code), lead_officer=lead_officer, **fields)
+    return project_create(
+        by=by or lead_officer, stage=stage, park=park(park_code), lead_officer=lead_officer, **fields
+    )
 
 
 def demand(*, enterprise_obj=None, project_obj=None, disciplines=("0812",), by=None, **fields):

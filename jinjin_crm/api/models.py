@@ -1,4 +1,4 @@
-"""Park systems' API clients."""
+"""Park systems' API clients, and the Idempotency-Key records of API POSTs."""
 
 from django.conf import settings
 from django.db import models
@@ -47,3 +47,36 @@ class ApiClient(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` a principal sent with a POST, and the response it got.
+
+    While ``response_status`` is null the first request is still running. ``fingerprint`` is a hash of
+    the method, path and body, so the key cannot be reused for a different request.
+    """
+
+    principal = models.CharField(_("principal"), max_length=40)
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_content_type = models.CharField(_("response content type"), max_length=100, blank=True)
+    # The rendered body, byte for byte as first sent (a JSON column would reorder its keys).
+    response_body = models.TextField(_("response body"), blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_one_per_principal_key")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="idempotency_expires_idx")]
+
+    def __str__(self):
+        return f"{self.principal} {self.key}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.response_status is not None

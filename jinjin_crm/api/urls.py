@@ -1,4 +1,7 @@
-"""The v1 router: every app's viewsets are registered here, and only here."""
+"""The v1 router: every app's viewsets are registered here, and only here.
+
+Registering through ``V1Router`` gives each viewset the API's shared behaviour (``BASE_MIXINS``).
+"""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -6,16 +9,27 @@ from rest_framework.routers import DefaultRouter
 
 from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
+from projects import api as projects_api
 
 from . import views
+from .idempotency import idempotent
 
-router = DefaultRouter(trailing_slash=True)
+
+class V1Router(DefaultRouter):
+    def register(self, prefix, viewset, basename=None):
+        super().register(prefix, idempotent(viewset), basename)
+
+
+router = V1Router(trailing_slash=True)
 router.register("parks", core_api.ParkViewSet, basename="park")
 router.register("industry-chains", core_api.IndustryChainViewSet, basename="industry-chain")
 router.register("disciplines", core_api.DisciplineViewSet, basename="discipline")
 router.register("degrees", core_api.DegreeViewSet, basename="degree")
 router.register("talent-tiers", core_api.TalentTierViewSet, basename="talent-tier")
 router.register("regions", core_api.RegionViewSet, basename="region")
+router.register("enterprises", projects_api.EnterpriseViewSet, basename="enterprise")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("demands", projects_api.DemandViewSet, basename="demand")
 
 app_name = "api"
 urlpatterns = [

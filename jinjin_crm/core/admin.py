@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+from .models import Degree, Discipline, IndustryChain, Park, Region, StageChange, TalentTier, User
 
 
 class ReferenceDataAdmin(SimpleHistoryAdmin):
@@ -68,3 +68,21 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
         (_("Roles and parks"), {"fields": ("groups", "parks")}),
     )
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    """History is written by services only; here it can be read, never edited."""
+
+    list_display = ["content_type", "object_id", "from_stage", "to_stage", "changed_by", "changed_at"]
+    list_filter = ["content_type", "to_stage"]
+    list_select_related = ["changed_by", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -33,9 +33,25 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Chosen by code in the URL, filtered by the object.
+
+    django-filter's own predicate uses the ``to_field_name`` value (``park="SF"``), which would
+    compare a foreign key's id with a code.
+    """
+
+    def __init__(self, *args, **kwargs):
+        # A foreign key's choices never multiply rows, so no DISTINCT (which costs a sort per query).
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
 def code_choices(model, field_name: str = "code", **kwargs):
     """A multiple-choice filter over active reference data, by code (``?park=SF&park=DG``)."""
-    return django_filters.ModelMultipleChoiceFilter(
+    return CodeMultipleChoiceFilter(
         field_name=field_name,
         to_field_name="code",
         queryset=model.objects.filter(is_active=True),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .fields import BlindIndexField, EncryptedTextField
+from .history import history_user
 from .roles import Role
 from .validators import validate_mobile
 
@@ -38,7 +39,7 @@ class Park(ReferenceData):
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.INDUSTRIAL_PARK)
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("park")
@@ -47,7 +48,7 @@ class Park(ReferenceData):
 
 class IndustryChain(ReferenceData):
     is_lead = models.BooleanField(_("lead industry"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("industry chain")
@@ -65,7 +66,7 @@ class Discipline(ReferenceData):
     )
     category_code = models.CharField(_("category code"), max_length=2)
     category_name = models.CharField(_("category"), max_length=20)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("discipline")
@@ -78,7 +79,7 @@ class Discipline(ReferenceData):
 class Degree(ReferenceData):
     # Higher is more advanced; "at least a master's" compares ranks.
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("degree")
@@ -89,7 +90,7 @@ class TalentTier(ReferenceData):
     # 1 is the top tier; each district sets its own tiers, so they are data.
     rank = models.PositiveSmallIntegerField(_("rank"), unique=True)
     description = models.TextField(_("description"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("talent tier")
@@ -97,7 +98,7 @@ class TalentTier(ReferenceData):
 
 
 class Region(ReferenceData):
-    history = HistoricalRecords()
+    history = HistoricalRecords(get_user=history_user)
 
     class Meta(ReferenceData.Meta):
         verbose_name = _("region")
@@ -141,7 +142,12 @@ class StageChange(models.Model):
     from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=20)
     changed_by = models.ForeignKey(
-        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
@@ -150,7 +156,9 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"], name="stagechange_record_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-changed_at"], name="stagechange_record_idx")
+        ]
 
     def __str__(self):
         return f"{self.from_stage or '∅'} → {self.to_stage}"

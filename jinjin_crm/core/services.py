@@ -68,7 +68,9 @@ def worker_heartbeat_record() -> datetime.datetime:
     return now
 
 
-def stage_change_record(*, record, from_stage: str, to_stage: str, by: User | None, note: str = "") -> StageChange:
+def stage_change_record(
+    *, record, from_stage: str, to_stage: str, by: User | None, note: str = ""
+) -> StageChange:
     """Write the history line of a stage move. Call it inside the transaction that moves the record."""
     return StageChange.objects.create(
         content_type=ContentType.objects.get_for_model(record),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from .seed_demo import DEMO_PASSWORD, DEMO_USERS
+from jinjin_crm.core.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,265 @@
+"""Demo projects, enterprises and demands drawn from the district's H1 2024 report.
+
+30 projects from outside the city signed in H1 2024 with 41.1 billion yuan (4,110,000 万元) agreed,
+one of them the 5.1-billion AI machine-vision HQ; the academician's wind-turbine-blade recycling
+project; a talent-founded firm; and a pipeline of leads and negotiations. Demands include the 40
+PhDs planned for the year.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+from stdnum.cn import uscc
+
+from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+
+from .models import Enterprise, InvestmentProject, Stage
+from .services import demand_create, enterprise_create, project_create
+
+H1_TOTAL = Decimal("4110000")  # 万元, the 30 outside-city projects of H1 2024
+HQ_AMOUNT = Decimal("510000")  # 万元, 诺比侃's machine-vision equipment HQ
+
+ENTERPRISES = (
+    # name, park, industry, key
+    ("诺比侃人工智能科技(成都)股份有限公司江津分公司", "TJH", "DIGITAL", True),
+    ("重庆多弧科技有限公司", "SF", "MATERIALS", True),
+    ("重庆江津风电叶片循环科技有限公司", "LH", "MATERIALS", False),
+    ("重庆德感新能源汽车零部件有限公司", "DG", "NEV", True),
+    ("重庆双福智能装备制造有限公司", "SF", "EQUIPMENT", True),
+    ("重庆珞璜先进材料有限公司", "LH", "MATERIALS", True),
+    ("重庆白沙消费品有限公司", "BS", "CONSUMER", False),
+    ("重庆团结湖数字科技有限公司", "TJH", "DIGITAL", False),
+    ("重庆枢纽港供应链有限公司", "SNG", "LOGISTICS", False),
+    ("重庆江津光伏科技有限公司", "GF", "PV", True),
+)
+PARK_INDUSTRIES = {
+    "DG": "NEV",
+    "SF": "EQUIPMENT",
+    "LH": "MATERIALS",
+    "BS": "CONSUMER",
+    "TJH": "DIGITAL",
+    "SNG": "LOGISTICS",
+    "GF": "PV",
+}
+PROJECT_SUBJECTS = (
+    "新能源汽车电驱系统",
+    "动力电池结构件",
+    "智能网联汽车传感器",
+    "高端装备精密制造",
+    "工业机器人集成",
+    "特种合金材料",
+    "高性能复合材料",
+    "光伏组件",
+    "储能系统集成",
+    "智能家居电器",
+    "食品精深加工",
+    "冷链物流中心",
+    "数据中心",
+    "工业软件研发中心",
+)
+INVESTORS = ("深圳", "上海", "成都", "苏州", "杭州", "西安", "武汉", "北京", "广州", "宁波")
+
+
+def _credit_code(sequence: int) -> str:
+    body = f"91500116MA{600000 + sequence:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
+    """``parts`` amounts, in whole hundreds of 万元, that add up to ``total`` exactly."""
+    weights = [rng.uniform(0.3, 3.0) for _ in range(parts)]
+    scale = float(total) / sum(weights)
+    amounts = [Decimal(round(weight * scale / 100) * 100) for weight in weights[:-1]]
+    amounts.append(total - sum(amounts))
+    return amounts
+
+
+def seed() -> str:
+    if InvestmentProject.objects.exists():
+        return "0 projects (already seeded)"
+    rng = random.Random(2024)
+    officers = {user.username: user for user in User.objects.filter(username__startswith="officer_")}
+    investment = User.objects.get(username="investment")
+    park_officer = {park: officers.get(f"officer_{park.lower()}", investment) for park in PARK_INDUSTRIES}
+    parks = {park.code: park for park in Park.objects.all()}
+    industries = {chain.code: chain for chain in IndustryChain.objects.all()}
+    outside, in_city = Region.objects.get(code="OUTSIDE_CITY"), Region.objects.get(code="IN_CITY")
+
+    enterprises = {}
+    for sequence, (name, park_code, industry, is_key) in enumerate(ENTERPRISES):
+        enterprises[name] = Enterprise.objects.filter(name=name).first() or enterprise_create(
+            name=name,
+            credit_code=_credit_code(sequence),
+            park=parks[park_code],
+            industry=industries[industry],
+            is_key=is_key,
+            contact_name=rng.choice(["张", "王", "李", "刘", "陈"]) + rng.choice(["经理", "主任", "总监"]),
+        )
+
+    def create(name, park_code, industry, stage, amount=None, signed_on=None, source=outside, **extra):
+        officer = park_officer[park_code]
+        return project_create(
+            by=officer,
+            stage=stage,
+            note="演示数据",
+            name=name,
+            investor=extra.pop("investor", f"{rng.choice(INVESTORS)}{rng.choice(PROJECT_SUBJECTS)[:2]}集团"),
+            source=source,
+            industry=industries[industry],
+            park=parks[park_code],
+            lead_officer=officer,
+            agreed_investment=amount,
+            signed_on=signed_on,
+            **extra,
+        )
+
+    def h1_date() -> datetime.date:
+        return datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(0, 181))
+
+    hq = create(
+        "诺比侃人工智能机器视觉装备总部项目",
+        "TJH",
+        "DIGITAL",
+        Stage.STARTED,
+        HQ_AMOUNT,
+        datetime.date(2024, 3, 28),
+        investor="诺比侃人工智能科技(成都)股份有限公司",
+        enterprise=enterprises["诺比侃人工智能科技(成都)股份有限公司江津分公司"],
+        started_on=datetime.date(2024, 6, 18),
+        sponsor="区政府主要领导",
+        description="人工智能机器视觉装备研发制造总部，协议引资51亿元。",
+    )
+    h1_projects = [hq]
+    amounts = _split(H1_TOTAL - HQ_AMOUNT, 29, rng)
+    park_codes = list(PARK_INDUSTRIES)
+    for index, amount in enumerate(amounts):
+        park_code = park_codes[index % len(park_codes)]
+        signed_on = h1_date()
+        stage = rng.choice([Stage.SIGNED, Stage.SIGNED, Stage.STARTED, Stage.OPERATING])
+        extra = {}
+        if stage in (Stage.STARTED, Stage.OPERATING):
+            extra["started_on"] = signed_on + datetime.timedelta(days=rng.randrange(30, 120))
+        if stage == Stage.OPERATING:
+            extra["operating_on"] = extra["started_on"] + datetime.timedelta(days=rng.randrange(180, 400))
+        subject = PROJECT_SUBJECTS[index % len(PROJECT_SUBJECTS)]
+        h1_projects.append(
+            create(
+                f"{subject}项目（{index + 1:02d}）",
+                park_code,
+                PARK_INDUSTRIES[park_code],
+                stage,
+                amount,
+                signed_on,
+                **extra,
+            )
+        )
+
+    blades = create(
+        "废旧风电叶片回收利用技术及装备项目",
+        "LH",
+        "MATERIALS",
+        Stage.NEGOTIATING,
+        Decimal("120000"),
+        investor="中国工程院院士团队",
+        enterprise=enterprises["重庆江津风电叶片循环科技有限公司"],
+        description="由中国工程院院士带来的废旧风电叶片回收利用技术与装备产业化项目。",
+    )
+    duohu = create(
+        "重庆多弧科技扩能项目",
+        "SF",
+        "MATERIALS",
+        Stage.SIGNED,
+        Decimal("15000"),
+        datetime.date(2024, 9, 12),
+        source=in_city,
+        investor="重庆多弧科技有限公司",
+        enterprise=enterprises["重庆多弧科技有限公司"],
+        description="人才创办企业，第十届中国创新创业大赛全国总决赛企业。",
+    )
+    pipeline = []
+    for index in range(16):
+        park_code = park_codes[index % len(park_codes)]
+        stage = Stage.LEAD if index % 2 else Stage.NEGOTIATING
+        pipeline.append(
+            create(
+                f"{PROJECT_SUBJECTS[(index + 5) % len(PROJECT_SUBJECTS)]}意向项目（{index + 1:02d}）",
+                park_code,
+                PARK_INDUSTRIES[park_code],
+                stage,
+                Decimal(rng.randrange(5, 200) * 1000),
+                first_contact_on=timezone.localdate() - datetime.timedelta(days=rng.randrange(10, 200)),
+            )
+        )
+
+    demands = _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises)
+    return (
+        f"{len(enterprises)} enterprises, {len(h1_projects) + len(pipeline) + 2} projects, {demands} demands"
+    )
+
+
+def _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises) -> int:
+    degrees = {degree.code: degree for degree in Degree.objects.all()}
+    tiers = {tier.code: tier for tier in TalentTier.objects.all()}
+    disciplines = {discipline.code: discipline for discipline in Discipline.objects.all()}
+    valid_until = timezone.localdate() + datetime.timedelta(days=180)
+    specs = [
+        # project or enterprise, position, discipline codes, degree, tier, headcount, salary range, keywords
+        (
+            hq,
+            "机器视觉算法研究员",
+            ("0812", "0811"),
+            "DOCTOR",
+            "D",
+            6,
+            (40, 80),
+            "机器视觉,深度学习,缺陷检测",
+        ),
+        (hq, "视觉检测装备结构工程师", ("0802",), "MASTER", None, 10, (15, 30), "精密机械,光学结构"),
+        (hq, "嵌入式软件工程师", ("0812", "0810"), "BACHELOR", None, 15, (12, 25), "嵌入式,Linux,FPGA"),
+        (blades, "复合材料回收首席科学家", ("0805",), "DOCTOR", "B", 1, (80, 150), "复合材料,热解,回收"),
+        (blades, "材料工艺工程师", ("0805", "0817"), "MASTER", None, 6, (15, 28), "树脂基复合材料,工艺"),
+        (duohu, "镀膜工艺研究员", ("0805", "0702"), "DOCTOR", "E", 4, (30, 50), "PVD,多弧离子镀,薄膜"),
+    ]
+    phds_planned = sum(spec[5] for spec in specs if spec[3] == "DOCTOR")
+    # The remaining PhD posts of the 40 planned for the year, spread over the H1 projects.
+    doctoral_disciplines = ("0802", "0805", "0808", "0811", "0812", "0817", "0830")
+    for project in h1_projects[1:]:
+        if phds_planned >= 40:
+            break
+        count = min(rng.randint(1, 3), 40 - phds_planned)
+        phds_planned += count
+        specs.append(
+            (
+                project,
+                "研发中心博士研究员",
+                (rng.choice(doctoral_disciplines),),
+                "DOCTOR",
+                rng.choice("CDE"),
+                count,
+                (30, 60),
+                "研发,技术攻关",
+            )
+        )
+    for project in h1_projects[1:12]:
+        specs.append(
+            (project, "生产技术员", ("0802",), "COLLEGE", None, rng.randint(5, 30), (6, 10), "生产,设备维护")
+        )
+    for owner, position, codes, degree, tier, headcount, (low, high), keywords in specs:
+        demand_create(
+            by=owner.lead_officer,
+            disciplines=[disciplines[code] for code in codes],
+            enterprise=owner.enterprise,
+            project=owner,
+            position=position,
+            min_degree=degrees[degree],
+            tier=tiers[tier] if tier else None,
+            headcount=headcount,
+            salary_min=Decimal(low),
+            salary_max=Decimal(high),
+            scarcity=5 if degree == "DOCTOR" else 3,
+            keywords=keywords,
+            valid_until=valid_until,
+        )
+    return len(specs)

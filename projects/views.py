@@ -8,7 +8,6 @@ same views redirect on success and answer 400 (invalid input) or 409 (illegal tr
 and its error.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator

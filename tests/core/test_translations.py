@@ -17,8 +17,15 @@ def test_every_message_is_translated():
     assert untranslated == []
 
 
+def _translations(catalogue) -> dict:
+    return {
+        (entry.msgctxt, entry.msgid): entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+        for entry in catalogue
+        if entry.msgid
+    }
+
+
 def test_compiled_catalogue_matches_the_source():
-    po = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.pofile(str(LOCALE / "django.po"))}
-    mo = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(LOCALE / "django.mo"))}
-    mo.pop((None, ""), None)
-    assert mo == {key: value for key, value in po.items() if value}
+    po = _translations(polib.pofile(str(LOCALE / "django.po")))
+    mo = _translations(polib.mofile(str(LOCALE / "django.mo")))
+    assert mo == po

@@ -7,51 +7,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0003_reference_data'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0003_reference_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.BigIntegerField()),
-                ('channel', models.CharField(choices=[('phone', 'phone call'), ('visit', 'visit'), ('meeting', 'meeting'), ('wechat', 'WeChat'), ('email', 'email'), ('event', 'event'), ('system', 'system reminder'), ('other', 'other')], max_length=10, verbose_name='channel')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('next_follow_up_on', models.DateField(blank=True, null=True, verbose_name='next follow-up')),
-                ('follow_up_done_at', models.DateTimeField(blank=True, null=True, verbose_name='follow-up done at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to=settings.AUTH_USER_MODEL, verbose_name='officer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "phone call"),
+                            ("visit", "visit"),
+                            ("meeting", "meeting"),
+                            ("wechat", "WeChat"),
+                            ("email", "email"),
+                            ("event", "event"),
+                            ("system", "system reminder"),
+                            ("other", "other"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="time")),
+                ("summary", models.TextField(verbose_name="summary")),
+                ("next_follow_up_on", models.DateField(blank=True, null=True, verbose_name="next follow-up")),
+                (
+                    "follow_up_done_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="follow-up done at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="officer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', '-occurred_at'], name='activity_record_idx'), models.Index(condition=models.Q(('follow_up_done_at__isnull', True), ('next_follow_up_on__isnull', False)), fields=['officer', 'next_follow_up_on'], name='activity_open_follow_up_idx')],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "-occurred_at"], name="activity_record_idx"
+                    ),
+                    models.Index(
+                        condition=models.Q(
+                            ("follow_up_done_at__isnull", True), ("next_follow_up_on__isnull", False)
+                        ),
+                        fields=["officer", "next_follow_up_on"],
+                        name="activity_open_follow_up_idx",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StageChange',
+            name="StageChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.BigIntegerField()),
-                ('from_stage', models.CharField(blank=True, max_length=20, verbose_name='from stage')),
-                ('to_stage', models.CharField(max_length=20, verbose_name='to stage')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='changed at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                ("from_stage", models.CharField(blank=True, max_length=20, verbose_name="from stage")),
+                ("to_stage", models.CharField(max_length=20, verbose_name="to stage")),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="changed at"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stage change',
-                'verbose_name_plural': 'stage changes',
-                'ordering': ['-changed_at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', '-changed_at'], name='stagechange_record_idx')],
+                "verbose_name": "stage change",
+                "verbose_name_plural": "stage changes",
+                "ordering": ["-changed_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "-changed_at"], name="stagechange_record_idx"
+                    )
+                ],
             },
         ),
     ]

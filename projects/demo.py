@@ -16,7 +16,7 @@ from stdnum.cn import uscc
 from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
 
 from .models import Enterprise, InvestmentProject, Stage
-from .services import demand_create, enterprise_create, project_create
+from .services import demand_create, enterprise_create, funds_arrival_record, project_create
 
 H1_TOTAL = Decimal("4110000")  # 万元, the 30 outside-city projects of H1 2024
 HQ_AMOUNT = Decimal("510000")  # 万元, 诺比侃's machine-vision equipment HQ
@@ -43,22 +43,16 @@ PARK_INDUSTRIES = {
     "SNG": "LOGISTICS",
     "GF": "PV",
 }
-PROJECT_SUBJECTS = (
-    "新能源汽车电驱系统",
-    "动力电池结构件",
-    "智能网联汽车传感器",
-    "高端装备精密制造",
-    "工业机器人集成",
-    "特种合金材料",
-    "高性能复合材料",
-    "光伏组件",
-    "储能系统集成",
-    "智能家居电器",
-    "食品精深加工",
-    "冷链物流中心",
-    "数据中心",
-    "工业软件研发中心",
-)
+SUBJECTS = {
+    "NEV": ("新能源汽车电驱系统", "动力电池结构件", "智能网联汽车传感器", "汽车轻量化部件"),
+    "EQUIPMENT": ("高端装备精密制造", "工业机器人集成", "智能数控机床", "液压传动装备"),
+    "MATERIALS": ("特种合金材料", "高性能复合材料", "电子级化学品", "先进陶瓷材料"),
+    "CONSUMER": ("智能家居电器", "食品精深加工", "预制菜生产基地", "日化用品"),
+    "DIGITAL": ("数据中心", "工业软件研发中心", "智能算力中心", "物联网模组"),
+    "LOGISTICS": ("冷链物流中心", "多式联运枢纽", "跨境电商仓储", "供应链管理中心"),
+    "PV": ("光伏组件", "储能系统集成", "光伏电池片", "氢能装备"),
+}
+INVESTOR_TRADES = ("智能", "新材", "高科", "实业", "控股", "能源", "科技")
 INVESTORS = ("深圳", "上海", "成都", "苏州", "杭州", "西安", "武汉", "北京", "广州", "宁波")
 
 
@@ -105,7 +99,7 @@ def seed() -> str:
             stage=stage,
             note="演示数据",
             name=name,
-            investor=extra.pop("investor", f"{rng.choice(INVESTORS)}{rng.choice(PROJECT_SUBJECTS)[:2]}集团"),
+            investor=extra.pop("investor", f"{rng.choice(INVESTORS)}{rng.choice(INVESTOR_TRADES)}集团"),
             source=source,
             industry=industries[industry],
             park=parks[park_code],
@@ -143,7 +137,8 @@ def seed() -> str:
             extra["started_on"] = signed_on + datetime.timedelta(days=rng.randrange(30, 120))
         if stage == Stage.OPERATING:
             extra["operating_on"] = extra["started_on"] + datetime.timedelta(days=rng.randrange(180, 400))
-        subject = PROJECT_SUBJECTS[index % len(PROJECT_SUBJECTS)]
+        subjects = SUBJECTS[PARK_INDUSTRIES[park_code]]
+        subject = subjects[(index // len(park_codes)) % len(subjects)]
         h1_projects.append(
             create(
                 f"{subject}项目（{index + 1:02d}）",
@@ -182,9 +177,10 @@ def seed() -> str:
     for index in range(16):
         park_code = park_codes[index % len(park_codes)]
         stage = Stage.LEAD if index % 2 else Stage.NEGOTIATING
+        subject = SUBJECTS[PARK_INDUSTRIES[park_code]][(index // len(park_codes) + 2) % 4]
         pipeline.append(
             create(
-                f"{PROJECT_SUBJECTS[(index + 5) % len(PROJECT_SUBJECTS)]}意向项目（{index + 1:02d}）",
+                f"{subject}意向项目（{index + 1:02d}）",
                 park_code,
                 PARK_INDUSTRIES[park_code],
                 stage,
@@ -192,6 +188,20 @@ def seed() -> str:
                 first_contact_on=timezone.localdate() - datetime.timedelta(days=rng.randrange(10, 200)),
             )
         )
+
+    # Funds arrive in monthly instalments once construction starts.
+    for project in h1_projects:
+        if project.started_on is None:
+            continue
+        month = project.started_on.replace(day=1)
+        for _ in range(rng.randint(2, 6)):
+            funds_arrival_record(
+                project=project,
+                period=month,
+                amount=(project.agreed_investment * Decimal(rng.uniform(0.03, 0.08))).quantize(Decimal("1")),
+                by=project.lead_officer,
+            )
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
 
     demands = _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises)
     return (

@@ -40,6 +40,7 @@ SECTIONS = (
 
 
 def sections_for(user, current_path: str) -> list[dict]:
+    """The sidebar for ``user``; the one section whose URL is the longest prefix of the page is active."""
     items = []
     for section in SECTIONS:
         if section.staff_only and not user.is_staff:
@@ -48,6 +49,13 @@ def sections_for(user, current_path: str) -> list[dict]:
             url = reverse(section.url_name)
         except NoReverseMatch:
             url = None
-        active = url is not None and (current_path == url or (url != "/" and current_path.startswith(url)))
-        items.append({"label": section.label, "group": section.group, "url": url, "active": active})
+        items.append({"label": section.label, "group": section.group, "url": url, "active": False})
+    matching = [
+        item
+        for item in items
+        if item["url"]
+        and (current_path == item["url"] or (item["url"] != "/" and current_path.startswith(item["url"])))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

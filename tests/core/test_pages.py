@@ -100,3 +100,12 @@ def test_unknown_page_is_a_chinese_404(client, officer):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_only_the_closest_section_is_active(officer):
+    from jinjin_crm.core.navigation import sections_for
+
+    active = [item["url"] for item in sections_for(officer, "/projects/board/") if item["active"]]
+    assert active == ["/projects/board/"]
+    active = [item["url"] for item in sections_for(officer, "/projects/12/") if item["active"]]
+    assert active == ["/projects/"]

@@ -83,9 +83,10 @@ def money(value, empty="—"):
     amount = _decimal(value)
     if amount is None:
         return empty
+    # Not f-strings: xgettext does not find messages inside them.
     if abs(amount) >= WAN_PER_YI:
-        return f"{_grouped(amount / WAN_PER_YI)} {_('100M yuan')}"
-    return f"{_grouped(amount)} {_('10k yuan')}"
+        return _("%(amount)s 100M yuan") % {"amount": _grouped(amount / WAN_PER_YI)}
+    return _("%(amount)s 10k yuan") % {"amount": _grouped(amount)}
 
 
 @register.filter

@@ -14,6 +14,7 @@ from jinjin_crm.core.models import Activity, Degree, Discipline, IndustryChain, 
 
 from .filters import officers
 from .models import STAGE_DATE_FIELDS, TRANSITIONS, Enterprise, InvestmentProject, Stage, TalentDemand
+from .services import PROJECT_FIELDS
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError, *, rename: dict | None = None) -> None:
@@ -178,24 +179,6 @@ class EnterpriseForm(ServiceModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
-PROJECT_BASE_FIELDS = (
-    "name",
-    "investor",
-    "enterprise",
-    "kind",
-    "expands",
-    "source",
-    "industry",
-    "park",
-    "agreed_investment",
-    "fixed_asset_investment",
-    "lead_officer",
-    "sponsor",
-    "first_contact_on",
-    "description",
-)
-
-
 class ProjectForm(ServiceModelForm):
     """Create or edit a project's facts. The stage moves only through the transition form; on edit, the
     dates of the stages already reached (and a termination reason) can be corrected here."""
@@ -204,7 +187,7 @@ class ProjectForm(ServiceModelForm):
 
     class Meta:
         model = InvestmentProject
-        fields = (*PROJECT_BASE_FIELDS, *STAGE_DATE_FIELDS.values(), "termination_reason")
+        fields = PROJECT_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "termination_reason": forms.Textarea(attrs={"rows": 2}),

@@ -40,7 +40,8 @@ ENTERPRISE_FIELDS = (
     "contact_phone",
     "notes",
 )
-PROJECT_FIELDS = (
+# A project's facts, as the create and edit forms show them.
+PROJECT_FACT_FIELDS = (
     "name",
     "investor",
     "enterprise",
@@ -55,9 +56,9 @@ PROJECT_FIELDS = (
     "sponsor",
     "first_contact_on",
     "description",
-    *STAGE_DATE_FIELDS.values(),
-    "termination_reason",
 )
+# Everything a service may set; the stage itself moves only through project_transition.
+PROJECT_FIELDS = (*PROJECT_FACT_FIELDS, *STAGE_DATE_FIELDS.values(), "termination_reason")
 DEMAND_FIELDS = (
     "enterprise",
     "project",

@@ -456,7 +456,7 @@ def test_board_renders_a_column_per_stage_with_the_ledger_filters(officer_client
 
 
 def test_board_caps_cards_per_column(officer_client, monkeypatch):
-    from projects import views
+    from projects.views import projects as views
 
     monkeypatch.setattr(views, "BOARD_CARDS_PER_COLUMN", 2)
     for index in range(3):

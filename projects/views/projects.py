@@ -1,5 +1,5 @@
-"""Officers' pages for enterprises, projects and talent demands. Thin: reads through the FilterSets and
-selectors, writes through the services, whose errors are shown on the form field they name.
+"""Project pages: the ledger, the pipeline board, the detail page with its actions (transition, activity,
+funds arrived), and create/edit.
 
 htmx: the project detail page swaps its body (``_project_detail_body.html``) after a transition or a
 logged activity, and the board refreshes itself when a card moves. Refusals are answered with status 200
@@ -10,78 +10,41 @@ and its error.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinjin_crm.core.exceptions import IllegalTransition
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.selectors import timeline_for
-from jinjin_crm.core.services import activity_log
 
-from . import selectors, services
-from .filters import DemandFilter, EnterpriseFilter, ProjectFilter
-from .forms import (
+from .. import selectors, services
+from ..filters import ProjectFilter
+from ..forms import (
     ActivityForm,
-    DemandForm,
-    EnterpriseForm,
     FundsArrivalForm,
     ProjectForm,
     TransitionForm,
     apply_service_errors,
     transition_forms,
 )
-from .models import Enterprise, InvestmentProject, Stage, TalentDemand
+from ..models import InvestmentProject, Stage, TalentDemand
+from .common import (
+    DETAIL_RELATED_LIMIT,
+    KnownCountPaginator,
+    list_context,
+    log_activity,
+    page_size,
+    save_form,
+)
 
-PAGE_SIZES = (20, 50, 100)
 BOARD_CARDS_PER_COLUMN = 50
-DETAIL_RELATED_LIMIT = 50
 
 
-# --- Lists ----------------------------------------------------------------------------------------
-
-
-class KnownCountPaginator(Paginator):
-    """A paginator told the row count (already computed with the totals), so it runs no COUNT of its own."""
-
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
-
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("page_size", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
-def _list_context(request, filterset, page, **extra) -> dict:
-    active = [name for name in filterset.form.fields if name != "ordering" and request.GET.getlist(name)]
-    active += [name for name in ("signed_on_after", "signed_on_before") if request.GET.get(name)]
-    return {
-        "filter": filterset,
-        "form": filterset.form,
-        "page": page,
-        "rows": page.object_list,
-        "page_sizes": PAGE_SIZES,
-        "page_size": page.paginator.per_page,
-        "filters_active": bool(active),
-        **extra,
-    }
+# --- Ledger and board ------------------------------------------------------------------------------
 
 
 @reader_required
@@ -90,7 +53,7 @@ def project_list(request):
     filterset = ProjectFilter(request.GET, queryset=InvestmentProject.objects.for_ledger())
     projects = filterset.qs
     totals = selectors.project_totals(projects)
-    page = KnownCountPaginator(projects, _page_size(request), count=totals["count"]).get_page(
+    page = KnownCountPaginator(projects, page_size(request), count=totals["count"]).get_page(
         request.GET.get("page")
     )
     more = (
@@ -102,7 +65,7 @@ def project_list(request):
         "investment_max",
         "kind",
     )
-    context = _list_context(
+    context = list_context(
         request,
         filterset,
         page,
@@ -285,23 +248,11 @@ def project_transition_view(request, pk):
     )
 
 
-def _log_activity(request, record) -> tuple[ActivityForm, bool]:
-    form = ActivityForm(request.POST)
-    if form.is_valid():
-        try:
-            activity_log(record=record, officer=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            return ActivityForm(), True
-    return form, False
-
-
 @writer_required
 @require_POST
 def project_activity_create(request, pk):
     project = _project_get(pk)
-    form, logged = _log_activity(request, project)
+    form, logged = log_activity(request, project)
     if logged and not request.htmx:
         messages.success(request, _("Activity logged."))
         return redirect("projects:project-detail", pk=project.pk)
@@ -333,20 +284,6 @@ def project_funds_record(request, pk):
 # --- Create and edit -------------------------------------------------------------------------------
 
 
-def _save_form(request, form, save, *, template: str, context: dict, success: str, next_url):
-    """Validate ``form``, call ``save(fields)`` (a service call), and redirect to the saved record; on any
-    error re-render the form with every typed value and the errors under their fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = save(form.service_fields())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success % {"name": record})
-            return redirect(next_url(record))
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
-
-
 @writer_required
 def project_create(request):
     initial = {"lead_officer": request.user.pk}
@@ -356,7 +293,7 @@ def project_create(request):
     if request.GET.get("enterprise"):
         initial["enterprise"] = request.GET["enterprise"]
     form = ProjectForm(request.POST or None, initial=initial)
-    return _save_form(
+    return save_form(
         request,
         form,
         lambda fields: services.project_create(by=request.user, **fields),
@@ -371,7 +308,7 @@ def project_create(request):
 def project_edit(request, pk):
     project = _project_get(pk)
     form = ProjectForm(request.POST or None, instance=project)
-    return _save_form(
+    return save_form(
         request,
         form,
         lambda fields: services.project_update(project=project, by=request.user, **fields),
@@ -380,190 +317,3 @@ def project_edit(request, pk):
         next_url=lambda saved: reverse("projects:project-detail", args=[saved.pk]),
         success=_("Project “%(name)s” saved."),
     )
-
-
-@writer_required
-def enterprise_create(request):
-    initial = {}
-    park = request.user.parks.order_by("sort_order").first()
-    if park:
-        initial["park"] = park.pk
-    form = EnterpriseForm(request.POST or None, initial=initial)
-    return _save_form(
-        request,
-        form,
-        lambda fields: services.enterprise_create(by=request.user, **fields),
-        template="projects/enterprise_form.html",
-        context={},
-        next_url=lambda enterprise: reverse("projects:enterprise-detail", args=[enterprise.pk]),
-        success=_("Enterprise “%(name)s” saved."),
-    )
-
-
-@writer_required
-def enterprise_edit(request, pk):
-    enterprise = get_object_or_404(Enterprise, pk=pk)
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
-    return _save_form(
-        request,
-        form,
-        lambda fields: services.enterprise_update(enterprise=enterprise, by=request.user, **fields),
-        template="projects/enterprise_form.html",
-        context={"enterprise": enterprise},
-        next_url=lambda saved: reverse("projects:enterprise-detail", args=[saved.pk]),
-        success=_("Enterprise “%(name)s” saved."),
-    )
-
-
-@writer_required
-def demand_create(request):
-    initial = {}
-    for name in ("enterprise", "project"):
-        if request.GET.get(name, "").isdigit():
-            initial[name] = int(request.GET[name])
-    form = DemandForm(request.POST or None, initial=initial)
-    return _save_form(
-        request,
-        form,
-        lambda fields: services.demand_create(
-            by=request.user, disciplines=form.cleaned_data["disciplines"], **fields
-        ),
-        template="projects/demand_form.html",
-        context={},
-        next_url=lambda demand: reverse("projects:demand-detail", args=[demand.pk]),
-        success=_("Talent demand “%(name)s” saved."),
-    )
-
-
-@writer_required
-def demand_edit(request, pk):
-    demand = get_object_or_404(TalentDemand.objects.for_list(), pk=pk)
-    form = DemandForm(request.POST or None, instance=demand)
-
-    @transaction.atomic
-    def save(fields):
-        # The status first: closing an out-of-date demand and fixing its facts is one save.
-        status = form.cleaned_data.get("status")
-        if status and status != demand.status:
-            services.demand_set_status(demand=demand, status=status, by=request.user)
-        return services.demand_update(
-            demand=demand, by=request.user, disciplines=form.cleaned_data["disciplines"], **fields
-        )
-
-    return _save_form(
-        request,
-        form,
-        save,
-        template="projects/demand_form.html",
-        context={"demand": demand},
-        next_url=lambda saved: reverse("projects:demand-detail", args=[saved.pk]),
-        success=_("Talent demand “%(name)s” saved."),
-    )
-
-
-# --- Enterprises ----------------------------------------------------------------------------------
-
-
-@reader_required
-@require_GET
-def enterprise_list(request):
-    filterset = EnterpriseFilter(request.GET, queryset=Enterprise.objects.select_related("park", "industry"))
-    paginator = Paginator(filterset.qs, _page_size(request))
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "projects/enterprise_list.html", _list_context(request, filterset, page))
-
-
-def _enterprise_detail_context(request, enterprise, **extra) -> dict:
-    return {
-        "enterprise": enterprise,
-        "projects": list(enterprise.projects.for_ledger()[:DETAIL_RELATED_LIMIT]),
-        "demands": list(TalentDemand.objects.for_list().filter(enterprise=enterprise)[:DETAIL_RELATED_LIMIT]),
-        "timeline": timeline_for(enterprise),
-        "activity_form": extra.pop("activity_form", None) or ActivityForm(),
-        "can_write": request.user.can_write,
-        **extra,
-    }
-
-
-@reader_required
-@require_GET
-def enterprise_detail(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.select_related("park", "industry"), pk=pk)
-    return render(request, "projects/enterprise_detail.html", _enterprise_detail_context(request, enterprise))
-
-
-@writer_required
-@require_POST
-def enterprise_activity_create(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.select_related("park", "industry"), pk=pk)
-    form, logged = _log_activity(request, enterprise)
-    if logged and not request.htmx:
-        messages.success(request, _("Activity logged."))
-        return redirect("projects:enterprise-detail", pk=enterprise.pk)
-    context = _enterprise_detail_context(
-        request, enterprise, activity_form=form, notice=_("Activity logged.") if logged else None
-    )
-    if request.htmx:
-        return render(request, "projects/_enterprise_timeline.html", context)
-    return render(request, "projects/enterprise_detail.html", context, status=400)
-
-
-# --- Talent demands -------------------------------------------------------------------------------
-
-
-@reader_required
-@require_GET
-def demand_list(request):
-    filterset = DemandFilter(request.GET, queryset=TalentDemand.objects.for_list())
-    demands = filterset.qs
-    totals = demands.order_by().aggregate(count=Count("id"), headcount=Sum("headcount"))
-    page = KnownCountPaginator(demands, _page_size(request), count=totals["count"]).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request, "projects/demand_list.html", _list_context(request, filterset, page, totals=totals)
-    )
-
-
-@reader_required
-@require_GET
-def demand_detail(request, pk):
-    demand = get_object_or_404(TalentDemand.objects.for_list().select_related("enterprise__park"), pk=pk)
-    return render(
-        request, "projects/demand_detail.html", {"demand": demand, "can_write": request.user.can_write}
-    )
-
-
-# --- Suggestions for the record pickers -----------------------------------------------------------
-
-
-def _options(items) -> HttpResponse:
-    return HttpResponse(format_html_join("", '<option value="{} [{}]"></option>', items))
-
-
-@reader_required
-@require_GET
-def enterprise_lookup(request):
-    query = _lookup_query(request)
-    found = (
-        Enterprise.objects.filter(Q(name__icontains=query) | Q(credit_code__istartswith=query))
-        if query
-        else []
-    )
-    return _options((enterprise.name, enterprise.credit_code) for enterprise in found[:20])
-
-
-@reader_required
-@require_GET
-def project_lookup(request):
-    query = _lookup_query(request)
-    found = InvestmentProject.objects.filter(name__icontains=query).only("id", "name") if query else []
-    return _options((project.name, project.pk) for project in found[:20])
-
-
-def _lookup_query(request) -> str:
-    # The picker sends its own field's value; any of the known field names will do.
-    for name in ("q", "enterprise", "project", "expands"):
-        if request.GET.get(name):
-            return request.GET[name].split("[")[0].strip()
-    return ""

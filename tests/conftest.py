@@ -32,6 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from django.apps import apps
     from django.core.management.sql import emit_post_migrate_signal
+    from django.db import connection
 
     from jinjin_crm.core.models import Park
 
@@ -41,7 +42,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
             for module in ("0002_roles", "0003_reference_data"):
                 migration = importlib.import_module(f"jinjin_crm.core.migrations.{module}")
                 for operation in migration.Migration.operations:
-                    operation.code(apps, None)
+                    with connection.schema_editor() as editor:
+                        operation.code(apps, editor)
             emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 

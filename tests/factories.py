@@ -106,3 +106,30 @@ def demand(*, enterprise_obj=None, project_obj=None, disciplines=("0812",), by=N
         disciplines=list(Discipline.objects.filter(code__in=disciplines)),
         **fields,
     )
+
+
+# --- talents --------------------------------------------------------------------------------------
+
+_id_counter = iter(range(1, 999))
+
+
+def national_id(birth: str = "19900101", area: str = "500116") -> str:
+    """A valid ID number (check character computed) for a birth date ``YYYYMMDD``; unique per call."""
+    from stdnum.cn import ric
+
+    body = f"{area}{birth}{next(_id_counter):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def talent(*, by=None, disciplines=("0812",), confirmed_not_duplicate=True, **fields):
+    from jinjin_crm.core.models import Degree, Discipline
+    from talents.services import talent_create
+
+    fields.setdefault("name", fake.name())
+    fields.setdefault("highest_degree", Degree.objects.get(code="MASTER"))
+    return talent_create(
+        by=by,
+        disciplines=list(Discipline.objects.filter(code__in=disciplines)),
+        confirmed_not_duplicate=confirmed_not_duplicate,
+        **fields,
+    )

@@ -49,6 +49,14 @@ from jinjin_crm.settings import STORAGES  # noqa: E402
 if not SERVICES["postgres"]:
     DATABASES["default"].update(ENGINE="django.db.backends.sqlite3", NAME=":memory:")  # noqa: F405
 
+# A second, SQLite database for the few tests that check behaviour on the embedded default
+# (the talent search has a PostgreSQL index path and a portable path).
+DATABASES["sqlite"] = {  # noqa: F405
+    "ENGINE": "django.db.backends.sqlite3",
+    "NAME": ":memory:",
+    "TEST": {"NAME": ":memory:"},
+}
+
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -56,6 +56,9 @@ class BlindIndexField(models.CharField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
+        if not hasattr(model_instance, self.source):
+            # A copy of the model without the source (a history row): keep the value it was given.
+            return getattr(model_instance, self.attname)
         value = crypto.blind_index(getattr(model_instance, self.source) or "")
         setattr(model_instance, self.attname, value)
         return value

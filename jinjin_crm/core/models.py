@@ -218,3 +218,38 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.summary[:40]
+
+
+class PersonalDataAccess(models.Model):
+    """One look at personal data in the clear: who, whose record, when, why. Never the values."""
+
+    class Kind(models.TextChoices):
+        REVEAL = "reveal", _("reveal on screen")
+        EXPORT = "export", _("unmasked export")
+        API = "api", _("unmasked API read")
+
+    user = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, related_name="personal_data_accesses", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The record looked at; for an export, null, with the number of records in ``record_count``.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.BigIntegerField(null=True, blank=True)
+    record_count = models.PositiveIntegerField(_("records"), default=1)
+    fields = models.CharField(_("fields"), max_length=200)
+    reason = models.CharField(_("reason"), max_length=200)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-at"], name="pda_record_idx"),
+            models.Index(fields=["user", "-at"], name="pda_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
 
 # The apps whose records officers keep. Later apps' models join automatically on migrate.
 DOMAIN_APPS = ("projects", "talents", "campaigns", "policies")
+# Permissions no role but the administrator's holds by default: an administrator grants them to
+# named people (seeing ID numbers and phones in the clear).
+SENSITIVE_CODENAMES = ("view_personal_data",)
 # Extra permissions a role holds beyond the model defaults, as "app_label.codename".
 EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.OFFICER: (),
@@ -32,9 +35,11 @@ def role_permission_filter(role: str):
     if role == Role.ADMIN:
         return Q(content_type__app_label__in=(*DOMAIN_APPS, "core", "api", "auth"))
     if role == Role.OFFICER:
-        return Q(content_type__app_label__in=DOMAIN_APPS)
+        return Q(content_type__app_label__in=DOMAIN_APPS) & ~Q(codename__in=SENSITIVE_CODENAMES)
     # Leaders read everything an officer keeps, and the reference data.
-    return Q(content_type__app_label__in=(*DOMAIN_APPS, "core"), codename__startswith="view_")
+    return Q(content_type__app_label__in=(*DOMAIN_APPS, "core"), codename__startswith="view_") & ~Q(
+        codename__in=SENSITIVE_CODENAMES
+    )
 
 
 def sync_role_permissions(sender=None, using="default", apps=None, **kwargs):

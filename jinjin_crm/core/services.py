@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Activity, Park, StageChange, User
+from .models import Activity, Park, PersonalDataAccess, StageChange, User
 from .roles import Role
 from .validators import normalize_mobile
 
@@ -138,3 +138,24 @@ def follow_up_complete(*, activity: Activity) -> Activity:
         activity.follow_up_done_at = timezone.now()
         activity.save(update_fields=["follow_up_done_at"])
     return activity
+
+
+def personal_data_access_log(
+    *, user: User, kind: str, fields: list[str], reason: str, record=None, record_count: int = 1
+) -> PersonalDataAccess:
+    """Write the access log line that must precede showing personal data in the clear.
+
+    A reason is required: the Personal Information Protection Law asks why sensitive data was used.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you need to see the personal data.")})
+    return PersonalDataAccess.objects.create(
+        user=user,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(record) if record is not None else None,
+        object_id=record.pk if record is not None else None,
+        record_count=record_count,
+        fields=",".join(fields),
+        reason=reason[:200],
+    )

@@ -251,15 +251,19 @@ def _rows():
 
 
 def load_reference_data(apps, schema_editor):
+    alias = schema_editor.connection.alias
     for model_name, rows in _rows():
         model = apps.get_model("core", model_name)
         for code, defaults in rows:
-            model.objects.update_or_create(code=code, defaults=defaults)
+            model.objects.using(alias).update_or_create(code=code, defaults=defaults)
 
 
 def remove_reference_data(apps, schema_editor):
+    alias = schema_editor.connection.alias
     for model_name, rows in _rows():
-        apps.get_model("core", model_name).objects.filter(code__in=[code for code, _ in rows]).delete()
+        apps.get_model("core", model_name).objects.using(alias).filter(
+            code__in=[code for code, _ in rows]
+        ).delete()
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,156 @@
+"""Reads of the talents app: lists, duplicates, the officer's worklist."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinjin_crm.core.crypto import blind_index
+from jinjin_crm.core.models import Activity, User
+
+from .models import Stage, Talent
+
+# A lead or contacted talent with no contact for this long is "going cold" on the worklist.
+COLD_AFTER_DAYS = 30
+RECENTLY_ASSIGNED_DAYS = 7
+WORKLIST_LIMIT = 50
+
+
+def talent_list(*, filters: dict | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Talents for the list page, API and export, filtered by ``TalentFilter``."""
+    from .filters import TalentFilter
+
+    base = (queryset if queryset is not None else Talent.objects.all()).for_list()
+    return TalentFilter(filters or {}, queryset=base).qs
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    talent: Talent
+    certain: bool
+    reason: str
+    by_id_number: bool = False
+
+
+def talent_duplicates(
+    *,
+    id_number: str = "",
+    phone: str = "",
+    name: str = "",
+    birth_year=None,
+    university: str = "",
+    exclude_pk=None,
+) -> list[Duplicate]:
+    """Records that may be the same person: same ID number or phone (certain), or the same name,
+    birth year and university (probable). One query per rule that has its facts."""
+    found: dict[int, Duplicate] = {}
+    base = Talent.objects.exclude(pk=exclude_pk) if exclude_pk else Talent.objects.all()
+    if id_number:
+        for talent in base.filter(id_number_hash=blind_index(id_number)):
+            found[talent.pk] = Duplicate(talent, True, _("same ID number"), by_id_number=True)
+    if phone:
+        for talent in base.filter(phone_hash=blind_index(phone)):
+            found.setdefault(talent.pk, Duplicate(talent, True, _("same mobile")))
+    if name and birth_year and university:
+        for talent in base.filter(name=name, birth_year=birth_year, university=university):
+            found.setdefault(talent.pk, Duplicate(talent, False, _("same name, birth year and university")))
+    return sorted(found.values(), key=lambda duplicate: (not duplicate.certain, duplicate.talent.pk))
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Talent
+    second: Talent
+    certain: bool
+    reason: str
+
+
+def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
+    """Pairs to review on the duplicates page: the same phone (certain), or the same name, birth year
+    and university (probable). Groups are found in the database; each group becomes pairs with its
+    oldest record."""
+    live = Talent.objects.filter(anonymised_at__isnull=True)
+    phone_groups = (
+        live.exclude(phone_hash="")
+        .values("phone_hash")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("phone_hash")
+    )
+    name_groups = (
+        live.exclude(university="")
+        .filter(birth_year__isnull=False)
+        .values("name", "birth_year", "university")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    pairs: list[DuplicatePair] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(members: list[Talent], certain: bool, reason: str) -> None:
+        first = members[0]
+        for other in members[1:]:
+            key = (first.pk, other.pk)
+            if key not in seen:
+                seen.add(key)
+                pairs.append(DuplicatePair(first, other, certain, reason))
+
+    by_phone: dict[str, list[Talent]] = {}
+    for talent in (
+        live.filter(phone_hash__in=phone_groups[:limit]).select_related("highest_degree").order_by("pk")
+    ):
+        by_phone.setdefault(talent.phone_hash, []).append(talent)
+    for members in by_phone.values():
+        add(members, True, _("same mobile"))
+    for group in name_groups[:limit]:
+        members = list(
+            live.filter(**{key: group[key] for key in ("name", "birth_year", "university")}).order_by("pk")
+        )
+        add(members, False, _("same name, birth year and university"))
+    return pairs[:limit]
+
+
+def worklist(*, user: User, today: datetime.date | None = None) -> dict:
+    """The officer's day: follow-ups due today and overdue (talents, projects, anything with a
+    timeline), their talents going cold (no contact for 30 days), and talents recently assigned."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    follow_ups = (
+        Activity.objects.follow_ups_open()
+        .filter(officer=user, next_follow_up_on__lte=today)
+        .select_related("content_type")
+        .prefetch_related("record")
+        .order_by("next_follow_up_on", "id")[:WORKLIST_LIMIT]
+    )
+    talent_type = ContentType.objects.get_for_model(Talent)
+    recent_contact = Activity.objects.filter(
+        content_type=talent_type,
+        object_id=OuterRef("pk"),
+        occurred_at__gte=now - datetime.timedelta(days=COLD_AFTER_DAYS),
+    )
+    cold = (
+        Talent.objects.for_list()
+        .filter(
+            owner=user,
+            stage__in=(Stage.LEAD, Stage.CONTACTED),
+            created_at__lte=now - datetime.timedelta(days=COLD_AFTER_DAYS),
+        )
+        .filter(~Exists(recent_contact))
+        .order_by("updated_at")[:WORKLIST_LIMIT]
+    )
+    assigned = (
+        Talent.objects.for_list()
+        .filter(owner=user, assigned_at__gte=now - datetime.timedelta(days=RECENTLY_ASSIGNED_DAYS))
+        .order_by("-assigned_at")[:WORKLIST_LIMIT]
+    )
+    follow_ups = list(follow_ups)
+    return {
+        "today": today,
+        "due_today": [item for item in follow_ups if item.next_follow_up_on == today],
+        "overdue": [item for item in follow_ups if item.next_follow_up_on < today],
+        "cold": list(cold),
+        "recently_assigned": list(assigned),
+    }

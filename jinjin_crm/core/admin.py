@@ -3,7 +3,17 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Degree, Discipline, IndustryChain, Park, Region, StageChange, TalentTier, User
+from .models import (
+    Degree,
+    Discipline,
+    IndustryChain,
+    Park,
+    PersonalDataAccess,
+    Region,
+    StageChange,
+    TalentTier,
+    User,
+)
 
 
 class ReferenceDataAdmin(SimpleHistoryAdmin):
@@ -77,6 +87,26 @@ class StageChangeAdmin(admin.ModelAdmin):
     list_display = ["content_type", "object_id", "from_stage", "to_stage", "changed_by", "changed_at"]
     list_filter = ["content_type", "to_stage"]
     list_select_related = ["changed_by", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """The access log of personal data, for audits: who looked at whose data, when and why."""
+
+    list_display = ["at", "user", "kind", "content_type", "object_id", "record_count", "fields", "reason"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["user__username", "user__name", "reason"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "content_type"]
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jinjin_crm
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint format messages up down check-python install install-dev clean
+.PHONY: run test lint format messages up down bench-data bench check-python install install-dev clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -81,6 +81,17 @@ down:
 	@for name in gunicorn worker beat; do \
 		if [ -f var/run/$$name.pid ]; then kill $$(cat var/run/$$name.pid) 2>/dev/null && echo "stopped $$name"; rm -f var/run/$$name.pid; fi; \
 	done
+
+# The benchmark of DESIGN §6 on its own database (see bench/README.md); figures in docs/performance.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jinjin_bench
+bench-data: install
+	@psql "$(BENCH_DATABASE_URL:%/jinjin_bench=%/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname = 'jinjin_bench'" | grep -q 1 \
+		|| psql "$(BENCH_DATABASE_URL:%/jinjin_bench=%/postgres)" -c "CREATE DATABASE jinjin_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(MANAGE) migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) bench/generate.py $(BENCH_ARGS)
+
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) bench/search.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

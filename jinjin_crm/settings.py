@@ -205,7 +205,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["jinjin_crm.api.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "jinjin_crm.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "jinjin_crm.core.viewsets.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -3,9 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from jinjin_crm.core import views as core_views
+from talents import views as talent_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # The officer's worklist reads talents and projects, so the talents app serves it.
+    path("", talent_views.home, name="home"),
+    path("follow-ups/<int:pk>/done/", core_views.follow_up_done, name="follow-up-done"),
     path("healthz", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -13,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("jinjin_crm.api.urls")),
     path("", include("projects.urls")),
+    path("", include("talents.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

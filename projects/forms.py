@@ -1,5 +1,8 @@
 """Page forms of the projects app. They validate input and hand clean values to the services; they never
-save a model themselves (``form.save()`` is not used), and they take the services' field errors back."""
+save a model themselves (``form.save()`` is not used), and they take the services' field errors back.
+The pieces every app shares (``ServiceModelForm``, ``ActivityForm``, ``DateInput``,
+``apply_service_errors``) live in ``jinjin_crm.core.forms``; the record pickers here are the projects'
+own."""
 
 import re
 
@@ -10,42 +13,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.models import Activity, Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+from jinjin_crm.core.forms import DateInput, ServiceModelForm
+from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
 
 from .filters import officers
 from .models import STAGE_DATE_FIELDS, TRANSITIONS, Enterprise, InvestmentProject, Stage, TalentDemand
 from .services import PROJECT_FIELDS
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError, *, rename: dict | None = None) -> None:
-    """Put a service's ``ValidationError`` onto the form: each field's messages under that field, the rest
-    (and fields the form does not show) in the summary at the top."""
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        field = rename.get(field, field)
-        messages = [message for item in errors for message in item.messages]
-        if field in form.fields:
-            form.add_error(field, messages)
-        else:
-            form.add_error(None, messages)
-
-
-def active_or_current(queryset, current_id):
-    """Active reference data, plus the record's current choice even if it has been retired since."""
-    condition = Q(is_active=True)
-    if current_id:
-        condition |= Q(pk=current_id)
-    return queryset.filter(condition)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class LookupInput(forms.TextInput):
@@ -135,28 +108,6 @@ def project_lookup_field(**kwargs) -> LookupChoiceField:
         help_text=_("Type a project name and choose a suggestion."),
         **kwargs,
     )
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm used for its labels and field validation only: the view passes ``service_fields()``
-    to a service. Model-level validation is the service's job, so it is not run twice here."""
-
-    reference_fields: dict = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, model in self.reference_fields.items():
-            if name in self.fields:
-                current = getattr(self.instance, f"{name}_id", None) if self.instance.pk else None
-                self.fields[name].queryset = active_or_current(model.objects.all(), current)
-
-    def _post_clean(self):
-        # Skip ModelForm's instance.full_clean(): the service validates the whole record and its errors
-        # come back onto the fields through apply_service_errors.
-        pass
-
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
 
 
 class EnterpriseForm(ServiceModelForm):
@@ -324,19 +275,6 @@ def transition_forms(project: InvestmentProject, *, failed: TransitionForm | Non
             )
         items.append({"to": to, "label": Stage(to).label, "form": form, "open": form is failed})
     return items
-
-
-class ActivityForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=Activity._meta.get_field("channel").verbose_name,
-        choices=[choice for choice in Activity.Channel.choices if choice[0] != Activity.Channel.SYSTEM],
-    )
-    summary = forms.CharField(
-        label=Activity._meta.get_field("summary").verbose_name, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    next_follow_up_on = forms.DateField(
-        label=Activity._meta.get_field("next_follow_up_on").verbose_name, required=False, widget=DateInput()
-    )
 
 
 class FundsArrivalForm(forms.Form):

@@ -9,9 +9,9 @@ LC_CTYPE (pg_trgm finds no trigrams in Chinese under the C locale and none in 1-
 under any locale). Elsewhere (SQLite, the embedded default) the same tokens are matched with LIKE.
 
 Tokens:
-- Chinese text (name, university, discipline names, keywords): each character, each pair of
-  neighbouring characters and the whole text, so 1, 2 and longer terms are covered (a longer term
-  needs all its pairs, and then the whole term is checked as a substring of ``search_text``).
+- Chinese text (name, university, discipline names, keywords): every substring of up to eight
+  characters and the whole text, so any term of up to eight characters is one token (a longer term
+  needs all its 8-character windows, and then the whole term is checked as a substring).
 - Name pinyin: every prefix of the full pinyin ("z", "zh", … "zhangwei") and of the initials ("z",
   "zw"), for each reading of the surname (单: dan, shan) and with ü as both v and u.
 - Latin words (keywords, codes): lower-cased whole words; discipline codes such as 0812.
@@ -31,13 +31,18 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 WORD = re.compile(r"[0-9a-z]+")
 PHONE_TAIL = "t:"
 MAX_PINYIN_PREFIX = 24
+# Chinese substrings up to this length are tokens, so a term of up to 8 characters is one token:
+# one index look-up with a frequency the planner knows, not several pairs whose combined
+# selectivity it would guess.
+MAX_CJK_TOKEN = 8
 
 
 def _chinese_tokens(text: str) -> set[str]:
+    """Every substring of up to ``MAX_CJK_TOKEN`` characters of each run of Chinese, and the whole run."""
     tokens = set()
     for run in CJK_RUN.findall(text or ""):
-        tokens.update(run)
-        tokens.update(run[i : i + 2] for i in range(len(run) - 1))
+        for start in range(len(run)):
+            tokens.update(run[start : start + length] for length in range(1, MAX_CJK_TOKEN + 1))
         tokens.add(run)
     return tokens
 
@@ -89,10 +94,10 @@ def search_text_for(*, name, university, disciplines, keywords, phone) -> str:
 def _term_alternatives(term: str) -> list[list[str]]:
     """The token sets, any one of which a talent must contain all of, to match ``term``."""
     if CJK.search(term):
-        if len(term) <= 2:
+        if len(term) <= MAX_CJK_TOKEN:
             return [[term]]
-        pairs = {term[i : i + 2] for i in range(len(term) - 1)}
-        return [sorted(pairs)]
+        windows = {term[i : i + MAX_CJK_TOKEN] for i in range(len(term) - MAX_CJK_TOKEN + 1)}
+        return [sorted(windows)]
     if term.isdigit() and len(term) == 4:
         # Four digits: a phone tail or a discipline code.
         return [[PHONE_TAIL + term], [term]]
@@ -125,7 +130,7 @@ def talent_search(queryset: QuerySet, query: str) -> QuerySet:
             part = _contains(tokens, vendor)
             condition |= part if isinstance(part, Q) else Q(part)
         queryset = queryset.filter(condition)
-        if CJK.search(term) and len(term) > 2:
-            # Pairs may come from different places; the whole term must stand somewhere.
+        if CJK.search(term) and len(term) > MAX_CJK_TOKEN:
+            # Windows may come from different places; the whole term must stand somewhere.
             queryset = queryset.filter(search_text__contains=term)
     return queryset

@@ -20,7 +20,7 @@ from jinjin_crm.core.models import Activity, PersonalDataAccess, StageChange, Us
 from jinjin_crm.core.services import personal_data_access_log, stage_change_record
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 
-from .models import TRANSITIONS, Stage, Talent, TalentMerge
+from .models import TRANSITIONS, FoundedEnterprise, Mode, Stage, Talent, TalentMerge, Team, TeamMembership
 from .search import search_text_for
 from .selectors import talent_duplicates
 
@@ -398,3 +398,57 @@ def talent_personal_data_reveal(*, talent: Talent, user: User, reason: str) -> d
         record=talent,
     )
     return {"id_number": talent.id_number, "phone": talent.phone}
+
+
+@transaction.atomic
+def team_create(
+    *,
+    name: str,
+    leader: Talent,
+    by: User | None,
+    mode: str = Mode.FLEXIBLE,
+    host_enterprise=None,
+    introduced_on: datetime.date | None = None,
+    description: str = "",
+    members: list[tuple[Talent, str]] = (),
+) -> Team:
+    """A talent-led team with its members (the leader is a member too, as 团队负责人)."""
+    team = Team(
+        name=(name or "").strip(),
+        leader=leader,
+        mode=mode,
+        host_enterprise=host_enterprise,
+        introduced_on=introduced_on,
+        description=description,
+    )
+    team.full_clean()
+    if introduced_on and introduced_on > timezone.localdate():
+        raise ValidationError({"introduced_on": _("This date cannot be in the future.")})
+    team.save()
+    team_member_add(team=team, talent=leader, role=_("team leader"))
+    for talent, role in members:
+        team_member_add(team=team, talent=talent, role=role)
+    return team
+
+
+def team_member_add(*, team: Team, talent: Talent, role: str = "") -> TeamMembership:
+    """Add ``talent`` to ``team``; adding a member twice keeps one membership (with the new role)."""
+    membership, _created = TeamMembership.objects.update_or_create(
+        team=team, talent=talent, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def founded_enterprise_record(
+    *, talent: Talent, name: str, enterprise=None, founded_on: datetime.date | None = None, awards: str = ""
+) -> FoundedEnterprise:
+    """Record a start-up the talent founded (linked to the district's enterprise when it is one)."""
+    founded = FoundedEnterprise(
+        talent=talent, enterprise=enterprise, name=(name or "").strip(), founded_on=founded_on, awards=awards
+    )
+    founded.full_clean()
+    if founded_on and founded_on > timezone.localdate():
+        raise ValidationError({"founded_on": _("This date cannot be in the future.")})
+    founded.save()
+    return founded

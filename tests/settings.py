@@ -40,6 +40,8 @@ else:
     os.environ.pop("REDIS_URL", None)
 
 os.environ["DEBUG"] = "false"
+# The demo seed's talent count: a few thousand for people, a hundred for the suite's seed tests.
+os.environ.setdefault("DEMO_TALENTS", "100")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-django-checks-0123456789")
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA=")
 

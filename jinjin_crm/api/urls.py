@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
 from projects import api as projects_api
+from talents import api as talents_api
 
 from . import views
 from .idempotency import idempotent
@@ -30,6 +31,7 @@ router.register("regions", core_api.RegionViewSet, basename="region")
 router.register("enterprises", projects_api.EnterpriseViewSet, basename="enterprise")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("demands", projects_api.DemandViewSet, basename="demand")
+router.register("talents", talents_api.TalentViewSet, basename="talent")
 
 app_name = "api"
 urlpatterns = [

@@ -1,26 +1,28 @@
-from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import api_errors, selectors
-from .models import Degree, Discipline, IndustryChain, Park, TalentTier
+from . import api_errors, selectors, services
+from .models import Activity
+from .permissions import writer_required
 
 
-@login_required
-def home(request):
-    context = {
-        "user_parks": list(request.user.parks.all()),
-        "reference_counts": [
-            (Park._meta.verbose_name_plural, Park.objects.filter(is_active=True).count()),
-            (IndustryChain._meta.verbose_name_plural, IndustryChain.objects.filter(is_active=True).count()),
-            (Discipline._meta.verbose_name_plural, Discipline.objects.filter(is_active=True).count()),
-            (Degree._meta.verbose_name_plural, Degree.objects.filter(is_active=True).count()),
-            (TalentTier._meta.verbose_name_plural, TalentTier.objects.filter(is_active=True).count()),
-        ],
-    }
-    return render(request, "core/home.html", context)
+@writer_required
+@require_POST
+def follow_up_done(request, pk):
+    """Mark one of the officer's own follow-ups done (from the worklist). htmx gets an empty answer and an
+    ``HX-Trigger`` that makes the worklist reload; a plain form post goes back to the worklist."""
+    activity = get_object_or_404(Activity, pk=pk, officer=request.user)
+    services.follow_up_complete(activity=activity)
+    if request.htmx:
+        response = HttpResponse("")
+        response["HX-Trigger"] = "follow-up-done"
+        return response
+    messages.success(request, _("Follow-up marked done."))
+    return redirect("home")
 
 
 @never_cache

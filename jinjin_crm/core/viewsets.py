@@ -4,7 +4,23 @@ It lives in core, not in the api app, because each domain app's ``api.py`` build
 nothing may import the api app.
 """
 
+from rest_framework import pagination
+
+from jinjin_crm.core.pages import IdsFirstPaginator
 from jinjin_crm.core.scoping import ParkScope
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """``page`` and ``page_size`` (at most 200), for every list endpoint."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class IdsFirstPagination(PageNumberPagination):
+    """For lists whose search can be selective enough to mislead the planner (see IdsFirstPaginator)."""
+
+    django_paginator_class = IdsFirstPaginator
 
 
 def scope_for(user) -> ParkScope:

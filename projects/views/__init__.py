@@ -3,7 +3,9 @@ selectors, writes through the services, whose errors are shown on the form field
 
 One module per kind of page: ``projects`` (ledger, board, detail and its actions, create/edit; its
 docstring says how the pages answer htmx), ``enterprises``, ``demands``, ``lookups`` (the record pickers'
-suggestions), and ``common`` for what they share. The URLconf uses the names re-exported here.
+suggestions). What they share with the other apps' pages (page sizes, list context, saving a form through a
+service, logging an activity) is in ``jinjin_crm.core.pages``. The URLconf uses the names re-exported
+here.
 """
 
 from .demands import demand_create, demand_detail, demand_edit, demand_list

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jinjin_crm.core.pages import KnownCountPaginator, list_context, page_size, save_form
 from jinjin_crm.core.permissions import reader_required, writer_required
 
 from .. import services
 from ..filters import DemandFilter
 from ..forms import DemandForm
 from ..models import TalentDemand
-from .common import KnownCountPaginator, list_context, page_size, save_form
 
 
 @reader_required

@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jinjin_crm.core.forms import ActivityForm
+from jinjin_crm.core.pages import DETAIL_RELATED_LIMIT, list_context, log_activity, page_size, save_form
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.selectors import timeline_for
 
 from .. import services
 from ..filters import EnterpriseFilter
-from ..forms import ActivityForm, EnterpriseForm
+from ..forms import EnterpriseForm
 from ..models import Enterprise, TalentDemand
-from .common import DETAIL_RELATED_LIMIT, list_context, log_activity, page_size, save_form
 
 
 @reader_required

@@ -18,21 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinjin_crm.core.exceptions import IllegalTransition
-from jinjin_crm.core.permissions import reader_required, writer_required
-from jinjin_crm.core.selectors import timeline_for
-
-from .. import selectors, services
-from ..filters import ProjectFilter
-from ..forms import (
-    ActivityForm,
-    FundsArrivalForm,
-    ProjectForm,
-    TransitionForm,
-    apply_service_errors,
-    transition_forms,
-)
-from ..models import InvestmentProject, Stage, TalentDemand
-from .common import (
+from jinjin_crm.core.forms import ActivityForm, apply_service_errors
+from jinjin_crm.core.pages import (
     DETAIL_RELATED_LIMIT,
     KnownCountPaginator,
     list_context,
@@ -40,6 +27,13 @@ from .common import (
     page_size,
     save_form,
 )
+from jinjin_crm.core.permissions import reader_required, writer_required
+from jinjin_crm.core.selectors import timeline_for
+
+from .. import selectors, services
+from ..filters import ProjectFilter
+from ..forms import FundsArrivalForm, ProjectForm, TransitionForm, transition_forms
+from ..models import InvestmentProject, Stage, TalentDemand
 
 BOARD_CARDS_PER_COLUMN = 50
 

@@ -7,9 +7,12 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms, template
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from jinjin_crm.core.masking import mask_national_id, mask_phone
 
 register = template.Library()
 
@@ -198,3 +201,48 @@ def choice_list(bound_field):
     """A field's choices as a list: one query for a model choice field (the template's ``for`` would ask
     for the length first, costing a COUNT as well)."""
     return list(iter(bound_field.field.choices))
+
+
+# --- Personal data and generic records ------------------------------------------------------------
+
+
+@register.filter
+def masked_phone(value):
+    """A mobile as lists show it: ``138****5678``; a dash when there is none."""
+    return mask_phone(value) or "—"
+
+
+@register.filter
+def masked_id(value):
+    """An ID number as lists show it: ``5001**********1234``; a dash when there is none."""
+    return mask_national_id(value) or "—"
+
+
+# The detail page of each kind of record that can carry a timeline or a follow-up, by model label.
+# Names, not imports: core does not depend on the apps; a URL an app has not added yet gives no link.
+RECORD_DETAIL_URLS = {
+    "projects.investmentproject": "projects:project-detail",
+    "projects.enterprise": "projects:enterprise-detail",
+    "projects.talentdemand": "projects:demand-detail",
+    "talents.talent": "talents:talent-detail",
+}
+
+
+@register.filter
+def record_url(record) -> str:
+    """The detail page of any record (a project, a talent …), or "" when it has none."""
+    if record is None:
+        return ""
+    name = RECORD_DETAIL_URLS.get(record._meta.label_lower)
+    if name is None:
+        return ""
+    try:
+        return reverse(name, args=[record.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def record_kind(record) -> str:
+    """What kind of record this is, in words: "talent", "investment project" …"""
+    return str(record._meta.verbose_name) if record is not None else ""

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "talents",
     "campaigns",
     "policies",
+    "jinjin_crm.matching",
     "jinjin_crm.api",
 ]
 

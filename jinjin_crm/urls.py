@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("jinjin_crm.api.urls")),
     path("", include("projects.urls")),
     path("", include("talents.urls")),
+    path("", include("jinjin_crm.matching.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

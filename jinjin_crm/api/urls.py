@@ -9,6 +9,8 @@ from rest_framework.routers import DefaultRouter
 
 from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
+from jinjin_crm.matching import api_catalogue as matching_api_catalogue
+from jinjin_crm.matching import api_matches as matching_api_matches
 from projects import api as projects_api
 from talents import api as talents_api
 
@@ -32,6 +34,8 @@ router.register("enterprises", projects_api.EnterpriseViewSet, basename="enterpr
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("demands", projects_api.DemandViewSet, basename="demand")
 router.register("talents", talents_api.TalentViewSet, basename="talent")
+for prefix, viewset, basename in (*matching_api_catalogue.ROUTES, *matching_api_matches.ROUTES):
+    router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
 urlpatterns = [

@@ -16,7 +16,7 @@ class Role(models.TextChoices):
 
 
 # The apps whose records officers keep. Later apps' models join automatically on migrate.
-DOMAIN_APPS = ("projects", "talents", "campaigns", "policies")
+DOMAIN_APPS = ("projects", "talents", "campaigns", "policies", "matching")
 # Permissions no role but the administrator's holds by default: an administrator grants them to
 # named people (seeing ID numbers and phones in the clear).
 SENSITIVE_CODENAMES = ("view_personal_data",)

@@ -6,11 +6,11 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Activity, Park, PersonalDataAccess, StageChange, User
+from .models import Activity, JobRun, Park, PersonalDataAccess, StageChange, User
 from .roles import Role
 from .validators import normalize_mobile
 
@@ -159,3 +159,51 @@ def personal_data_access_log(
         fields=",".join(fields),
         reason=reason[:200],
     )
+
+
+# --- Job runs -----------------------------------------------------------------------------------
+
+
+def job_create(*, kind: str, by: User | None = None, total: int = 0) -> JobRun:
+    """A queued job run; the task that does the work takes its id."""
+    return JobRun.objects.create(kind=kind, requested_by=by, total=total)
+
+
+def job_start(*, job: JobRun, total: int | None = None) -> JobRun:
+    """Mark the run as running (again, if a worker died and the task was redelivered)."""
+    job.state = JobRun.State.RUNNING
+    job.started_at = timezone.now()
+    job.finished_at = None
+    job.error = ""
+    job.done = 0
+    if total is not None:
+        job.total = total
+    job.save(update_fields=["state", "started_at", "finished_at", "error", "done", "total"])
+    return job
+
+
+def job_progress(*, job: JobRun, done: int | None = None, advance: int = 0) -> None:
+    """Record progress: an absolute ``done`` or an ``advance``. One UPDATE, safe from parallel chunks."""
+    if done is not None:
+        JobRun.objects.filter(pk=job.pk).update(done=done)
+    elif advance:
+        JobRun.objects.filter(pk=job.pk).update(done=models.F("done") + advance)
+
+
+def job_finish(*, job: JobRun, counts: dict | None = None, state: str = JobRun.State.SUCCEEDED) -> JobRun:
+    job.refresh_from_db(fields=["done", "total"])
+    job.state = state
+    job.finished_at = timezone.now()
+    job.counts = counts or {}
+    if state == JobRun.State.SUCCEEDED and job.total:
+        job.done = job.total
+    job.save(update_fields=["state", "finished_at", "counts", "done"])
+    return job
+
+
+def job_fail(*, job: JobRun, error: str) -> JobRun:
+    job.state = JobRun.State.FAILED
+    job.finished_at = timezone.now()
+    job.error = error[:5000]
+    job.save(update_fields=["state", "finished_at", "error"])
+    return job

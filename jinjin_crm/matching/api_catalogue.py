@@ -1,0 +1,3 @@
+"""The catalogue over the API: (prefix, viewset, basename) for the v1 router."""
+
+ROUTES = []

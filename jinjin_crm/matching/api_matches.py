@@ -1,0 +1,3 @@
+"""Matches over the API: (prefix, viewset, basename) for the v1 router."""
+
+ROUTES = []

@@ -1,0 +1,1 @@
+"""Catalogue tasks: written by the catalogue work."""

@@ -1,0 +1,1 @@
+"""Matching tasks: written by the matching work."""

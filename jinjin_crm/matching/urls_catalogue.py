@@ -1,0 +1,3 @@
+"""Catalogue pages."""
+
+urlpatterns = []

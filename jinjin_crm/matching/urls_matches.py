@@ -1,0 +1,3 @@
+"""Match pages."""
+
+urlpatterns = []

@@ -3,6 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jinjin_bench DEBUG=true \\
         .venv/bin/python bench/generate.py --talents 100000 --enterprises 20000 --projects 10000
 
+    # only add talent demands to a database that already has enterprises and projects
+    .venv/bin/python bench/generate.py --demands-only --demands 30000
+
 Reproducible: the same ``--seed`` and counts give the same rows (except the encrypted values, whose
 tokens carry a random IV, and the timestamps, which are relative to today). Fast: rows go in with
 ``bulk_create`` in batches, bypassing the services' one-record-at-a-time checks, so the rows are
@@ -49,7 +52,7 @@ from jinjin_crm.core.models import (  # noqa: E402
 )
 from jinjin_crm.core.roles import Role  # noqa: E402
 from jinjin_crm.core.services import user_create  # noqa: E402
-from projects.models import Enterprise, InvestmentProject  # noqa: E402
+from projects.models import DemandStatus, Enterprise, InvestmentProject, TalentDemand  # noqa: E402
 from projects.models import Stage as ProjectStage  # noqa: E402
 from talents.models import Mode, Source, Talent  # noqa: E402
 from talents.models import Stage as TalentStage  # noqa: E402
@@ -112,6 +115,9 @@ INDUSTRY_SUBJECTS = (
     "食品加工",
     "储能系统",
 )
+DEMAND_DEGREES = (("BACHELOR", 40), ("MASTER", 40), ("DOCTOR", 15), ("COLLEGE", 5))
+DEMAND_TIERS = ((None, 85), ("E", 9), ("D", 4), ("C", 2))
+POSITIONS = ("研发工程师", "工艺工程师", "算法工程师", "技术总监", "质量工程师", "项目经理", "首席科学家")
 OFFICERS = 10
 
 
@@ -325,12 +331,82 @@ def generate_talents(count: int, factory: TalentFactory, batch: int) -> None:
                 print(f" {done}", end="", flush=True)
 
 
+def generate_demands(count: int, rng: random.Random, batch: int) -> None:
+    """Talent demands of the generated enterprises and projects: 1–2 disciplines of the talents' set,
+    keywords of the first discipline, a minimum degree, mostly no tier, mostly open."""
+    disciplines = {d.code: d.pk for d in Discipline.objects.filter(code__in=DISCIPLINES)}
+    degrees = {degree.code: degree.pk for degree in Degree.objects.all()}
+    tiers = {tier.code: tier.pk for tier in TalentTier.objects.all()}
+    enterprises = list(Enterprise.objects.values_list("pk", "park_id"))
+    projects = list(InvestmentProject.objects.values_list("pk", "park_id", "enterprise_id"))
+    if not enterprises:
+        raise SystemExit("no enterprises: generate them first")
+    today = timezone.localdate()
+    now = timezone.now()
+    through = TalentDemand.disciplines.through
+    done = 0
+    with timestamps_as_given(TalentDemand):
+        while done < count:
+            size = min(batch, count - done)
+            rows, codes_of = [], []
+            for _ in range(size):
+                if projects and rng.random() < 0.4:
+                    project_id, park_id, enterprise_id = rng.choice(projects)
+                else:
+                    (enterprise_id, park_id), project_id = rng.choice(enterprises), None
+                codes = [rng.choice(list(disciplines))]
+                if rng.random() < 0.25:
+                    codes.append(rng.choice(list(disciplines)))
+                tier = weighted(rng, DEMAND_TIERS)
+                salary = rng.randrange(8, 80)
+                created = moment(rng, now, 365)
+                rows.append(
+                    TalentDemand(
+                        enterprise_id=enterprise_id,
+                        project_id=project_id,
+                        park_id=park_id,
+                        position=rng.choice(POSITIONS),
+                        min_degree_id=degrees[weighted(rng, DEMAND_DEGREES)],
+                        tier_id=tiers[tier] if tier else None,
+                        years_experience=rng.choice((0, 1, 3, 5)),
+                        headcount=rng.randint(1, 10),
+                        salary_min=Decimal(salary),
+                        salary_max=Decimal(salary + rng.randrange(5, 40)),
+                        scarcity=rng.randint(1, 5),
+                        keywords=",".join(
+                            rng.sample(
+                                DISCIPLINES[codes[0]], k=min(rng.randint(1, 3), len(DISCIPLINES[codes[0]]))
+                            )
+                        ),
+                        valid_until=today + datetime.timedelta(days=rng.randrange(-30, 365)),
+                        status=DemandStatus.OPEN if rng.random() < 0.9 else DemandStatus.FILLED,
+                        created_at=created,
+                        updated_at=created,
+                    )
+                )
+                codes_of.append(dict.fromkeys(codes))
+            with transaction.atomic():
+                demands = TalentDemand.objects.bulk_create(rows)
+                through.objects.bulk_create(
+                    [
+                        through(talentdemand_id=demand.pk, discipline_id=disciplines[code])
+                        for demand, codes in zip(demands, codes_of, strict=True)
+                        for code in codes
+                    ]
+                )
+            done += size
+            if done % (batch * 5) == 0 or done == count:
+                print(f" {done}", end="", flush=True)
+
+
 def analyse() -> None:
     tables = (
         "talents_talent",
         "talents_talent_disciplines",
         "projects_enterprise",
         "projects_investmentproject",
+        "projects_talentdemand",
+        "projects_talentdemand_disciplines",
     )
     with connection.cursor() as cursor:
         for table in tables:
@@ -348,11 +424,26 @@ def main(argv=None) -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--batch", type=int, default=2000, help="rows per INSERT (default 2000)")
+    parser.add_argument("--demands", type=int, default=30_000)
     parser.add_argument("--append", action="store_true", help="add to a database that already has talents")
+    parser.add_argument(
+        "--demands-only",
+        action="store_true",
+        help="only add --demands talent demands over the enterprises and projects already there",
+    )
     args = parser.parse_args(argv)
 
     settings = connection.settings_dict
     print(f"Database: {connection.vendor} {settings['NAME']} on {settings.get('HOST') or 'local'}")
+    if args.demands_only:
+        rng = random.Random(args.seed + 1)
+        started = time.perf_counter()
+        with Phase(f"{args.demands} talent demands"):
+            generate_demands(args.demands, rng, args.batch)
+        with Phase("vacuum analyse"):
+            analyse()
+        print(f"Done in {time.perf_counter() - started:.0f} s: {TalentDemand.objects.count()} demands.")
+        return
     if Talent.objects.exists() and not args.append:
         parser.error("this database already holds talents; use a database of its own, or --append")
     rng = random.Random(args.seed)
@@ -367,6 +458,8 @@ def main(argv=None) -> None:
         generate_projects(args.projects, rng, users, args.batch)
     with Phase(f"{args.talents} talents"):
         generate_talents(args.talents, TalentFactory(rng, fake, users, enterprises), args.batch)
+    with Phase(f"{args.demands} talent demands"):
+        generate_demands(args.demands, rng, args.batch)
     with Phase("vacuum analyse"):
         analyse()
     print(f"Done in {time.perf_counter() - started:.0f} s: {Talent.objects.count()} talents in the database.")

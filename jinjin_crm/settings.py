@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -258,6 +259,39 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     "api-idempotency-prune": {"task": "api.idempotency_prune", "schedule": 3600.0},
+    # Nightly: expire demands past their date, then publish the catalogue if it changed. Both are
+    # safe when beat fires twice (an advisory lock and the catalogue's fingerprint).
+    "demands-expire": {"task": "matching.demands_expire", "schedule": crontab(hour=1, minute=0)},
+    "catalogue-refresh": {"task": "matching.catalogue_refresh", "schedule": crontab(hour=1, minute=30)},
+    # Nightly full recompute: makes the incremental recomputes of the day exact again.
+    "matching-nightly": {"task": "matching.recompute_nightly", "schedule": crontab(hour=2, minute=0)},
+}
+
+# --- Catalogue and matching ----------------------------------------------------------------------
+
+# Seconds between the first demand edit of a burst and the one catalogue compile that follows it.
+CATALOGUE_REFRESH_DELAY = env.int("CATALOGUE_REFRESH_DELAY", default=30)
+
+# Matching: the points each part of a score can earn (they add up to 100; each is explained in
+# jinjin_crm/matching/engine.py), how many matches are kept, and how the work is cut up.
+MATCHING = {
+    "WEIGHTS": {
+        "degree": 20,
+        "discipline_exact": 30,
+        "discipline_category": 15,
+        "tier": 10,
+        "keywords": 20,
+        "location": 5,
+        "mode": 5,
+        "recency": 10,
+    },
+    "TOP_PER_DEMAND": env.int("MATCHING_TOP_PER_DEMAND", default=50),
+    "TOP_PER_TALENT": env.int("MATCHING_TOP_PER_TALENT", default=20),
+    "LOCAL_PLACES": ("重庆", "江津"),
+    "RECENT_DAYS": 90,
+    # About the open demands divided by the worker processes: more chunks than workers add overhead.
+    "CHUNK_DEMANDS": env.int("MATCHING_CHUNK_DEMANDS", default=12_500),
+    "BLOCK_CELLS": 4_000_000,
 }
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -3,12 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from jinjin_crm.core import views as core_views
+from jinjin_crm.core import views_jobs
 from talents import views as talent_views
 
 urlpatterns = [
     # The officer's worklist reads talents and projects, so the talents app serves it.
     path("", talent_views.home, name="home"),
     path("follow-ups/<int:pk>/done/", core_views.follow_up_done, name="follow-up-done"),
+    path("jobs/", views_jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job-detail"),
+    path("jobs/<int:pk>/progress/", views_jobs.job_progress, name="job-progress"),
     path("healthz", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinjin_crm.celery import app as celery_app
 from jinjin_crm.core.exceptions import IllegalTransition
 from jinjin_crm.core.models import User
 from jinjin_crm.core.services import follow_up_schedule, stage_change_record
@@ -268,6 +269,23 @@ def funds_arrival_record(
 
 # --- Talent demands -----------------------------------------------------------------------------
 
+# The demand catalogue (jinjin_crm.matching) recompiles soon after demands change. Projects may not
+# import matching, so the refresh is asked for by Celery task name; the task debounces bursts.
+CATALOGUE_REFRESH_TASK = "matching.catalogue_refresh_soon"
+
+
+def _catalogue_refresh_request() -> None:
+    celery_app.signature(CATALOGUE_REFRESH_TASK).delay()
+
+
+def _catalogue_refresh_soon() -> None:
+    """Ask for a catalogue refresh once this transaction commits: once however many demands it wrote
+    (an import of 2,000 demands sends one request, not 2,000). A refresh that cannot be queued must not
+    undo the committed write, hence ``robust``."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is _catalogue_refresh_request for _savepoints, callback, _robust in pending):
+        transaction.on_commit(_catalogue_refresh_request, robust=True)
+
 
 def _demand_save(demand: TalentDemand, disciplines) -> TalentDemand:
     errors = {}
@@ -296,6 +314,11 @@ def _demand_save(demand: TalentDemand, disciplines) -> TalentDemand:
     demand.save()
     if disciplines is not None:
         demand.disciplines.set(disciplines)
+    _catalogue_refresh_soon()
+    # Matching (by task name: projects may not import it) recomputes this demand's matches.
+    transaction.on_commit(
+        lambda: celery_app.signature("matching.recompute_demand", args=[demand.pk]).delay(), robust=True
+    )
     return demand
 
 
@@ -318,4 +341,25 @@ def demand_set_status(*, demand: TalentDemand, status: str, by: User | None) -> 
         raise ValidationError({"status": _("Unknown status.")})
     demand.status = status
     demand.save(update_fields=["status", "updated_at"])
+    _catalogue_refresh_soon()
+    # Matching (by task name: projects may not import it) recomputes this demand's matches.
+    transaction.on_commit(
+        lambda: celery_app.signature("matching.recompute_demand", args=[demand.pk]).delay(), robust=True
+    )
     return demand
+
+
+@transaction.atomic
+def demands_expire(*, today: datetime.date | None = None) -> int:
+    """Mark the open demands whose ``valid_until`` is before ``today`` as expired; returns how many.
+
+    Through ``demand_set_status``, so each change has its history line. Only open demands past their
+    date move; running it again the same day changes nothing.
+    """
+    today = today or timezone.localdate()
+    due = TalentDemand.objects.select_for_update().filter(status=DemandStatus.OPEN, valid_until__lt=today)
+    count = 0
+    for demand in due.order_by("pk"):
+        demand_set_status(demand=demand, status=DemandStatus.EXPIRED, by=None)
+        count += 1
+    return count

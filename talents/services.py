@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinjin_crm.celery import app as celery_app
 from jinjin_crm.core.crypto import blind_index
 from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition
 from jinjin_crm.core.models import Activity, PersonalDataAccess, StageChange, User
@@ -157,6 +158,10 @@ def _save(talent: Talent, *, disciplines, by: User | None) -> Talent:
     if disciplines is not None:
         talent.disciplines.set(disciplines)
     talent_search_refresh(talent)
+    # Matching (by task name: talents may not import it) recomputes this talent's matches.
+    transaction.on_commit(
+        lambda: celery_app.signature("matching.recompute_talent", args=[talent.pk]).delay(), robust=True
+    )
     return talent
 
 
@@ -251,6 +256,10 @@ def talent_transition(
     locked.stage = to
     locked.save(update_fields=["stage", "lost_reason", "signed_on", "onboarded_on", "updated_at"])
     stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
+    # Matching (by task name: talents may not import it) recomputes this talent's matches.
+    transaction.on_commit(
+        lambda: celery_app.signature("matching.recompute_talent", args=[talent.pk]).delay(), robust=True
+    )
     talent.refresh_from_db()
     return talent
 

@@ -21,12 +21,11 @@ def pytest_runtest_setup(item):
             pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Restore what a transactional test's flush removed, so --reuse-db starts from shipped data.
+def restore_shipped_data():
+    """Put back what a transactional test's flush removed: roles, permissions and reference data.
 
     Django empties every table after a ``transaction=True`` test; the reference data and roles come
-    from data migrations, which do not run again on a reused database.
+    from data migrations, which do not run again. Cheap when nothing is missing.
     """
     import importlib
 
@@ -36,15 +35,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     from jinjin_crm.core.models import Park
 
+    if Park.objects.exists():
+        return
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    for module in ("0002_roles", "0003_reference_data"):
+        migration = importlib.import_module(f"jinjin_crm.core.migrations.{module}")
+        for operation in migration.Migration.operations:
+            with connection.schema_editor() as editor:
+                operation.code(apps, editor)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """With --reuse-db the suite may start on a database a transactional test emptied last time."""
     with django_db_blocker.unblock():
-        if not Park.objects.exists():
-            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-            for module in ("0002_roles", "0003_reference_data"):
-                migration = importlib.import_module(f"jinjin_crm.core.migrations.{module}")
-                for operation in migration.Migration.operations:
-                    with connection.schema_editor() as editor:
-                        operation.code(apps, editor)
-            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+        restore_shipped_data()
+
+
+@pytest.fixture
+def shipped_data(transactional_db):
+    """For ``transaction=True`` tests: the shipped reference data, whatever ran before."""
+    restore_shipped_data()
 
 
 @pytest.fixture(autouse=True)

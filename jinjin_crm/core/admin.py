@@ -7,6 +7,7 @@ from .models import (
     Degree,
     Discipline,
     IndustryChain,
+    JobRun,
     Park,
     PersonalDataAccess,
     Region,
@@ -107,6 +108,37 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__name", "reason"]
     date_hierarchy = "at"
     list_select_related = ["user", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """Job runs are written by the tasks (``core.jobs.job_running``); here they can be read, never edited.
+    The jobs page (``/jobs/``) shows the same records to every role."""
+
+    list_display = [
+        "id",
+        "kind",
+        "state",
+        "done",
+        "total",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    list_filter = ["kind", "state"]
+    search_fields = ["kind", "error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["requested_by"]
 
     def has_add_permission(self, request):
         return False

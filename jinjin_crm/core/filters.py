@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .models import JobRun
+
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """``ordering`` with a last tie-breaker on id, so pages never repeat or skip a row."""
@@ -57,3 +59,22 @@ def code_choices(model, field_name: str = "code", **kwargs):
         queryset=model.objects.filter(is_active=True),
         **kwargs,
     )
+
+
+def job_kind_choices():
+    """The kinds the jobs page names, then any other kind found in the records, shown as its code."""
+    from .jobs import JOB_KIND_LABELS
+
+    others = JobRun.objects.exclude(kind__in=JOB_KIND_LABELS).order_by("kind").values_list("kind", flat=True)
+    return [*JOB_KIND_LABELS.items(), *((kind, kind) for kind in others.distinct())]
+
+
+class JobFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=job_kind_choices, label=_("kind"))
+    state = django_filters.MultipleChoiceFilter(
+        choices=JobRun.State.choices, distinct=False, label=_("state")
+    )
+
+    class Meta:
+        model = JobRun
+        fields = []

@@ -34,6 +34,7 @@ SECTIONS = (
     Section(_("Applications"), "policies:application-list", _("Policies")),
     Section(_("Funds"), "policies:fund-list", _("Policies")),
     Section(_("Dashboard"), "dashboard:home", _("Leadership")),
+    Section(_("Background jobs"), "jobs", _("System")),
     Section(_("API documentation"), "api:docs", _("System")),
     Section(_("Administration"), "admin:index", _("System"), staff_only=True),
 )

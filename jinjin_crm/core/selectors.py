@@ -4,6 +4,7 @@ import datetime
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import QuerySet
 
 from .services import HEARTBEAT_CACHE_KEY
 
@@ -52,3 +53,24 @@ def timeline_for(record, *, limit: int = 200) -> list[dict]:
     entries += [{"kind": "activity", "at": activity.occurred_at, "item": activity} for activity in activities]
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries[:limit]
+
+
+def job_queryset() -> QuerySet:
+    """Job runs newest first, each with its requester in the same query: the shape every jobs page uses."""
+    from .models import JobRun
+
+    return JobRun.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def job_list(*, filters: dict | None = None) -> QuerySet:
+    """Job runs filtered by ``kind`` and ``state`` (``JobFilter``), newest first."""
+    from .filters import JobFilter
+
+    return JobFilter(filters or {}, queryset=job_queryset()).qs
+
+
+def job_get(*, pk: int):
+    """One job run with its requester; ``Http404`` when there is none."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(job_queryset(), pk=pk)

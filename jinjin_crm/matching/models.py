@@ -66,6 +66,9 @@ class CatalogueEntry(models.Model):
     # [{"kind": "project" | "enterprise", "id": …, "name": …}], the records behind the line.
     sources = models.JSONField(_("projects and enterprises"), default=list)
     demand_ids = models.JSONField(default=list)
+    # {"<demand id>": headcount}: a demand with two disciplines stands in two lines, so a section's
+    # headcount is summed over its distinct demands, not over its lines.
+    demand_headcounts = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("catalogue entry")
@@ -121,11 +124,18 @@ class Match(models.Model):
         verbose_name = _("match")
         verbose_name_plural = _("matches")
         ordering = ["-score", "id"]
-        constraints = [models.UniqueConstraint(fields=["talent", "demand"], name="match_talent_demand_once")]
+        # Demand first: recomputes write demand by demand, so this index grows in order (a talent-first
+        # unique index took most of the write time at millions of rows).
+        constraints = [models.UniqueConstraint(fields=["demand", "talent"], name="match_demand_talent_once")]
         indexes = [
             models.Index(fields=["demand", "-score"], name="match_demand_score_idx"),
             models.Index(fields=["talent", "-score"], name="match_talent_score_idx"),
-            models.Index(fields=["status"], name="match_status_idx"),
+            # Only the matches officers acted on: the recommended ones are the great majority.
+            models.Index(
+                fields=["status"],
+                name="match_acted_on_idx",
+                condition=~models.Q(status="recommended"),
+            ),
         ]
 
     def __str__(self):

@@ -218,7 +218,7 @@ def test_every_registered_viewset_honours_the_key():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_duplicate_gets_409_then_the_replay(park_client, monkeypatch):
+def test_concurrent_duplicate_gets_409_then_the_replay(shipped_data, park_client, monkeypatch):
     """Two real requests at once, on two connections: the second sees the first's committed claim."""
     _client, key = park_client
     enterprise = factories.enterprise(park_code="SF")

@@ -37,6 +37,17 @@ STAGE_TONES = {
     "open": "green",
     "filled": "indigo",
     "expired": "grey",
+    # matches
+    "recommended": "grey",
+    "interviewing": "gold",
+    "hired": "green",
+    "rejected": "red",
+    # background jobs
+    "queued": "grey",
+    "running": "blue",
+    "succeeded": "green",
+    "failed": "red",
+    "skipped": "gold",
 }
 
 WAN_PER_YI = Decimal("10000")  # 1 亿元 = 10,000 万元

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinjin_crm.celery import app as celery_app
 from jinjin_crm.core.exceptions import IllegalTransition
 from jinjin_crm.core.models import User
 from jinjin_crm.core.services import follow_up_schedule, stage_change_record
+from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import normalize_uscc
 
 from .models import (
@@ -274,19 +274,6 @@ def funds_arrival_record(
 CATALOGUE_REFRESH_TASK = "matching.catalogue_refresh_soon"
 
 
-def _catalogue_refresh_request() -> None:
-    celery_app.signature(CATALOGUE_REFRESH_TASK).delay()
-
-
-def _catalogue_refresh_soon() -> None:
-    """Ask for a catalogue refresh once this transaction commits: once however many demands it wrote
-    (an import of 2,000 demands sends one request, not 2,000). A refresh that cannot be queued must not
-    undo the committed write, hence ``robust``."""
-    pending = transaction.get_connection().run_on_commit
-    if not any(callback is _catalogue_refresh_request for _savepoints, callback, _robust in pending):
-        transaction.on_commit(_catalogue_refresh_request, robust=True)
-
-
 def _demand_save(demand: TalentDemand, disciplines) -> TalentDemand:
     errors = {}
     if demand.enterprise_id is None and demand.project_id is None:
@@ -314,11 +301,9 @@ def _demand_save(demand: TalentDemand, disciplines) -> TalentDemand:
     demand.save()
     if disciplines is not None:
         demand.disciplines.set(disciplines)
-    _catalogue_refresh_soon()
+    request_task(CATALOGUE_REFRESH_TASK)
     # Matching (by task name: projects may not import it) recomputes this demand's matches.
-    transaction.on_commit(
-        lambda: celery_app.signature("matching.recompute_demand", args=[demand.pk]).delay(), robust=True
-    )
+    request_task("matching.recompute_demand", demand.pk)
     return demand
 
 
@@ -341,11 +326,9 @@ def demand_set_status(*, demand: TalentDemand, status: str, by: User | None) -> 
         raise ValidationError({"status": _("Unknown status.")})
     demand.status = status
     demand.save(update_fields=["status", "updated_at"])
-    _catalogue_refresh_soon()
+    request_task(CATALOGUE_REFRESH_TASK)
     # Matching (by task name: projects may not import it) recomputes this demand's matches.
-    transaction.on_commit(
-        lambda: celery_app.signature("matching.recompute_demand", args=[demand.pk]).delay(), robust=True
-    )
+    request_task("matching.recompute_demand", demand.pk)
     return demand
 
 

@@ -14,11 +14,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinjin_crm.celery import app as celery_app
 from jinjin_crm.core.crypto import blind_index
 from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition
 from jinjin_crm.core.models import Activity, PersonalDataAccess, StageChange, User
 from jinjin_crm.core.services import personal_data_access_log, stage_change_record
+from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 
 from .models import TRANSITIONS, FoundedEnterprise, Mode, Stage, Talent, TalentMerge, Team, TeamMembership
@@ -159,9 +159,7 @@ def _save(talent: Talent, *, disciplines, by: User | None) -> Talent:
         talent.disciplines.set(disciplines)
     talent_search_refresh(talent)
     # Matching (by task name: talents may not import it) recomputes this talent's matches.
-    transaction.on_commit(
-        lambda: celery_app.signature("matching.recompute_talent", args=[talent.pk]).delay(), robust=True
-    )
+    request_task("matching.recompute_talent", talent.pk)
     return talent
 
 
@@ -257,9 +255,7 @@ def talent_transition(
     locked.save(update_fields=["stage", "lost_reason", "signed_on", "onboarded_on", "updated_at"])
     stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
     # Matching (by task name: talents may not import it) recomputes this talent's matches.
-    transaction.on_commit(
-        lambda: celery_app.signature("matching.recompute_talent", args=[talent.pk]).delay(), robust=True
-    )
+    request_task("matching.recompute_talent", talent.pk)
     talent.refresh_from_db()
     return talent
 

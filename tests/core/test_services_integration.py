@@ -38,3 +38,32 @@ def test_task_round_trip_through_a_real_worker_on_redis():
     assert result.successful()
     # The worker ran the task in its own thread and wrote the heartbeat where the site reads it.
     assert worker_heartbeat_last().isoformat() == returned
+
+
+@pytest.mark.django_db
+def test_task_requests_are_sent_once_after_commit_and_held_ones_at_the_end(monkeypatch):
+    from django.db import transaction
+
+    from jinjin_crm.core import task_requests
+
+    sent = []
+    monkeypatch.setattr(task_requests, "_send", lambda name, args: sent.append((name, args)))
+    with transaction.atomic():
+        task_requests.request_task("matching.catalogue_refresh_soon")
+        task_requests.request_task("matching.catalogue_refresh_soon")
+        task_requests.request_task("matching.recompute_talent", 7)
+        assert sent == []  # nothing before the commit
+    # pytest-django wraps the test in a transaction, so run the on-commit callbacks by hand.
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        callback()
+    assert sent == [("matching.catalogue_refresh_soon", ()), ("matching.recompute_talent", (7,))]
+
+    sent.clear()
+    transaction.get_connection().run_on_commit.clear()
+    with task_requests.task_requests_held(suppress={"matching.recompute_talent"}):
+        for talent_id in range(100):
+            task_requests.request_task("matching.recompute_talent", talent_id)
+        task_requests.request_task("matching.catalogue_refresh_soon")
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        callback()
+    assert sent == [("matching.catalogue_refresh_soon", ())]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -190,6 +190,9 @@ class TestRecompute:
 
     def test_incremental_recompute_after_a_change(self, world, officer, django_capture_on_commit_callbacks):
         services.recompute_full_inline()
+        # The fixtures' writes would have committed before this change, sending their requests; in the
+        # test's one transaction they are still pending, and a request is sent once per transaction.
+        transaction.get_connection().run_on_commit.clear()
         with django_capture_on_commit_callbacks(execute=True):
             talent_update(talent=world["below"], by=officer, highest_degree=degree("DOCTOR"))
         assert Match.objects.filter(talent=world["below"], demand=world["demand"]).exists()

@@ -2,7 +2,9 @@
 
 Each app that has demo data provides ``<app>/demo.py`` with ``seed() -> str``; they run in the
 order of INSTALLED_APPS (so users exist before projects, projects before talents), all in one
-transaction.
+transaction. Background work the records ask for is held until the end and sent once; a demo module
+that does a job in bulk names in ``SUPERSEDES_TASKS`` the per-record tasks its job replaces (the
+matching demo runs one full recompute instead of one recompute per talent).
 """
 
 import importlib
@@ -12,6 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from jinjin_crm.core.task_requests import task_requests_held
 
 
 class Command(BaseCommand):
@@ -29,10 +33,13 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with a published password; it runs only with DEBUG=true."
             )
-        with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.demo"
-                if importlib.util.find_spec(module_name) is None:
-                    continue
-                summary = importlib.import_module(module_name).seed()
-                self.stdout.write(f"Demo data, {app_config.label}: {summary} created.")
+        modules = []
+        for app_config in apps.get_app_configs():
+            module_name = f"{app_config.name}.demo"
+            if importlib.util.find_spec(module_name) is not None:
+                modules.append((app_config.label, importlib.import_module(module_name)))
+        superseded = {name for _label, module in modules for name in getattr(module, "SUPERSEDES_TASKS", ())}
+        with task_requests_held(suppress=superseded), transaction.atomic():
+            for label, module in modules:
+                summary = module.seed()
+                self.stdout.write(f"Demo data, {label}: {summary} created.")

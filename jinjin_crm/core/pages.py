@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django_filters.widgets import SuffixedMultiWidget
 
+from .exceptions import IllegalTransition
 from .forms import ActivityForm, apply_service_errors
 from .services import activity_log
 
@@ -127,3 +129,78 @@ class IdsFirstPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = self.object_list.order_by().in_bulk(ids)
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def transition_response(
+    request,
+    *,
+    record,
+    form,
+    move,
+    board_template: str,
+    board_event: str,
+    render_detail,
+    detail_url: str,
+    record_name: str,
+):
+    """Move a staged record from a page, the same way for projects and talents.
+
+    ``move(cleaned_data)`` calls the service. From a board (``view=board`` with htmx) the answer is
+    ``board_template`` with a notice or the errors (the record as ``record_name``), and on success
+    an ``HX-Trigger: board_event`` that makes the board reload. From the detail page it is
+    ``render_detail(request, record, **extra)``: the body with the new stage (htmx), or a redirect
+    with a message, or on refusal the page with the refusal (409) or the form's errors (400) and the
+    typed values kept.
+    """
+    refusal = None
+    if form.is_valid():
+        try:
+            move(form.cleaned_data)
+        except IllegalTransition as exc:
+            refusal = exc.message
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+    moved = refusal is None and not form.errors
+    notice, errors = None, []
+    if moved:
+        record.refresh_from_db()
+        notice = _("“%(name)s” moved to “%(stage)s”.") % {"name": record, "stage": record.get_stage_display()}
+    else:
+        errors = (
+            [refusal] if refusal else [message for messages_ in form.errors.values() for message in messages_]
+        )
+    if request.POST.get("view") == "board" and request.htmx:
+        response = render(
+            request, board_template, {"ok": moved, "notice": notice, "errors": errors, record_name: record}
+        )
+        if moved:
+            response["HX-Trigger"] = board_event
+        return response
+    if moved:
+        if request.htmx:
+            return render_detail(request, record, notice=notice)
+        messages.success(request, notice)
+        return redirect(detail_url)
+    return render_detail(
+        request,
+        record,
+        status=409 if refusal else 400,
+        refusal=refusal,
+        transition_failed=None if refusal else form,
+    )
+
+
+def activity_response(request, *, record, render_detail, detail_url: str):
+    """Log the posted contact on ``record`` from its detail page: the refreshed body (htmx) or a redirect
+    with a message; on an error, the body with the form and its errors (400)."""
+    form, logged = log_activity(request, record)
+    if logged and not request.htmx:
+        messages.success(request, _("Activity logged."))
+        return redirect(detail_url)
+    return render_detail(
+        request,
+        record,
+        status=200 if logged else 400,
+        activity_form=form,
+        notice=_("Activity logged.") if logged else None,
+    )

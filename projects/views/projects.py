@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jinjin_crm.core.exceptions import IllegalTransition
 from jinjin_crm.core.forms import ActivityForm, apply_service_errors
 from jinjin_crm.core.pages import (
     DETAIL_RELATED_LIMIT,
     KnownCountPaginator,
+    activity_response,
     list_context,
-    log_activity,
     page_size,
     save_form,
+    transition_response,
 )
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.selectors import timeline_for
@@ -183,62 +183,27 @@ def project_detail(request, pk):
 @writer_required
 @require_POST
 def project_transition_view(request, pk):
-    """Move a project along its lifecycle through ``services.project_transition``.
-
-    From the board (``view=board``) the answer is a short notice and, on success, an ``HX-Trigger`` that
-    makes the board reload its columns; from the detail page it is the page body with the new stage, or
-    with the refusal shown above the actions and the typed values kept.
-    """
+    """Move a project along its lifecycle through ``services.project_transition`` (see
+    ``core.pages.transition_response`` for the board's and the detail page's answers)."""
     project = _project_get(pk)
     to = request.POST.get("to", "")
-    form = TransitionForm(request.POST, auto_id=f"id_{to}_%s")
-    refusal = None
-    if form.is_valid():
-        try:
-            services.project_transition(
-                project=project,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                on=form.cleaned_data["on"],
-                agreed_investment=form.cleaned_data["agreed_investment"],
-            )
-        except IllegalTransition as exc:
-            refusal = exc.message
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    moved = refusal is None and not form.errors
-    notice, errors = None, []
-    if moved:
-        notice = _("“%(name)s” moved to “%(stage)s”.") % {
-            "name": project.name,
-            "stage": project.get_stage_display(),
-        }
-    else:
-        errors = (
-            [refusal] if refusal else [message for messages_ in form.errors.values() for message in messages_]
-        )
-
-    if request.POST.get("view") == "board" and request.htmx:
-        response = render(
-            request,
-            "projects/_board_feedback.html",
-            {"ok": moved, "notice": notice, "errors": errors, "project": project},
-        )
-        if moved:
-            response["HX-Trigger"] = "project-moved"
-        return response
-    if moved:
-        if request.htmx:
-            return _render_project_detail(request, project, notice=notice)
-        messages.success(request, notice)
-        return redirect("projects:project-detail", pk=project.pk)
-    return _render_project_detail(
+    return transition_response(
         request,
-        project,
-        status=409 if refusal else 400,
-        refusal=refusal,
-        transition_failed=None if refusal else form,
+        record=project,
+        form=TransitionForm(request.POST, auto_id=f"id_{to}_%s"),
+        move=lambda data: services.project_transition(
+            project=project,
+            to=data["to"],
+            by=request.user,
+            note=data["note"],
+            on=data["on"],
+            agreed_investment=data["agreed_investment"],
+        ),
+        board_template="projects/_board_feedback.html",
+        board_event="project-moved",
+        record_name="project",
+        render_detail=_render_project_detail,
+        detail_url=reverse("projects:project-detail", args=[project.pk]),
     )
 
 
@@ -246,16 +211,11 @@ def project_transition_view(request, pk):
 @require_POST
 def project_activity_create(request, pk):
     project = _project_get(pk)
-    form, logged = log_activity(request, project)
-    if logged and not request.htmx:
-        messages.success(request, _("Activity logged."))
-        return redirect("projects:project-detail", pk=project.pk)
-    return _render_project_detail(
+    return activity_response(
         request,
-        project,
-        status=200 if logged else 400,
-        activity_form=form,
-        notice=_("Activity logged.") if logged else None,
+        record=project,
+        render_detail=_render_project_detail,
+        detail_url=reverse("projects:project-detail", args=[project.pk]),
     )
 
 

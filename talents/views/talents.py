@@ -17,9 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition
+from jinjin_crm.core.exceptions import ApplicationError
 from jinjin_crm.core.forms import apply_service_errors
-from jinjin_crm.core.pages import IdsFirstPaginator, list_context, log_activity, page_size
+from jinjin_crm.core.pages import (
+    IdsFirstPaginator,
+    activity_response,
+    list_context,
+    page_size,
+    transition_response,
+)
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.selectors import timeline_for
 from jinjin_crm.core.validators import check_national_id
@@ -189,56 +195,22 @@ def talent_detail(request, pk):
 @writer_required
 @require_POST
 def talent_transition_view(request, pk):
-    """Move a talent along the pipeline through ``services.talent_transition``; from the board
-    (``view=board``) the answer is a short notice and an ``HX-Trigger`` that reloads the board."""
+    """Move a talent along the pipeline through ``services.talent_transition`` (see
+    ``core.pages.transition_response`` for the board's and the detail page's answers)."""
     talent = _talent_get(pk)
     to = request.POST.get("to", "")
-    form = TalentTransitionForm(request.POST, auto_id=f"id_{to}_%s")
-    refusal = None
-    if form.is_valid():
-        try:
-            services.talent_transition(
-                talent=talent,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                note=form.cleaned_data["note"],
-                on=form.cleaned_data["on"],
-            )
-        except IllegalTransition as exc:
-            refusal = exc.message
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    moved = refusal is None and not form.errors
-    notice, errors = None, []
-    if moved:
-        talent.refresh_from_db()
-        notice = _("“%(name)s” moved to “%(stage)s”.") % {
-            "name": talent.name,
-            "stage": talent.get_stage_display(),
-        }
-    else:
-        errors = [refusal] if refusal else [message for field in form.errors.values() for message in field]
-
-    if request.POST.get("view") == "board" and request.htmx:
-        response = render(
-            request,
-            "talents/_board_feedback.html",
-            {"ok": moved, "notice": notice, "errors": errors, "talent": talent},
-        )
-        if moved:
-            response["HX-Trigger"] = "talent-moved"
-        return response
-    if moved:
-        if request.htmx:
-            return _render_talent_detail(request, talent, notice=notice)
-        messages.success(request, notice)
-        return redirect("talents:talent-detail", pk=talent.pk)
-    return _render_talent_detail(
+    return transition_response(
         request,
-        talent,
-        status=409 if refusal else 400,
-        refusal=refusal,
-        transition_failed=None if refusal else form,
+        record=talent,
+        form=TalentTransitionForm(request.POST, auto_id=f"id_{to}_%s"),
+        move=lambda data: services.talent_transition(
+            talent=talent, to=data["to"], by=request.user, note=data["note"], on=data["on"]
+        ),
+        board_template="talents/_board_feedback.html",
+        board_event="talent-moved",
+        record_name="talent",
+        render_detail=_render_talent_detail,
+        detail_url=reverse("talents:talent-detail", args=[talent.pk]),
     )
 
 
@@ -246,16 +218,11 @@ def talent_transition_view(request, pk):
 @require_POST
 def talent_activity_create(request, pk):
     talent = _talent_get(pk)
-    form, logged = log_activity(request, talent)
-    if logged and not request.htmx:
-        messages.success(request, _("Activity logged."))
-        return redirect("talents:talent-detail", pk=talent.pk)
-    return _render_talent_detail(
+    return activity_response(
         request,
-        talent,
-        status=200 if logged else 400,
-        activity_form=form,
-        notice=_("Activity logged.") if logged else None,
+        record=talent,
+        render_detail=_render_talent_detail,
+        detail_url=reverse("talents:talent-detail", args=[talent.pk]),
     )
 
 

@@ -107,15 +107,26 @@ class Match(models.Model):
     stays until the officer closes it.
     """
 
-    talent = models.ForeignKey("talents.Talent", on_delete=models.CASCADE, related_name="matches")
-    demand = models.ForeignKey("projects.TalentDemand", on_delete=models.CASCADE, related_name="matches")
+    # No single-column indexes on the foreign keys: (talent, -score) and (demand, talent) and
+    # (demand, -score) lead with them, and every index costs each of the millions of writes.
+    talent = models.ForeignKey(
+        "talents.Talent", on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
+    demand = models.ForeignKey(
+        "projects.TalentDemand", on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     reasons = models.JSONField(_("reasons"), default=dict)
     status = models.CharField(
         _("status"), max_length=12, choices=MatchStatus.choices, default=MatchStatus.RECOMMENDED
     )
     status_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))

@@ -6,28 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0003_match_indexes'),
-        ('projects', '0001_initial'),
-        ('talents', '0003_search_index_statistics'),
+        ("matching", "0003_match_indexes"),
+        ("projects", "0001_initial"),
+        ("talents", "0003_search_index_statistics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='match',
-            name='demand',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='projects.talentdemand'),
+            model_name="match",
+            name="demand",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="matches",
+                to="projects.talentdemand",
+            ),
         ),
         migrations.AlterField(
-            model_name='match',
-            name='status_changed_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="match",
+            name="status_changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='match',
-            name='talent',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='talents.talent'),
+            model_name="match",
+            name="talent",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="matches",
+                to="talents.talent",
+            ),
         ),
     ]

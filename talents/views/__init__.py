@@ -1,5 +1,5 @@
 """Officers' pages of the talents app. Thin: reads through the FilterSet and selectors, writes through the
-services, whose errors are shown on the form field they name. They share the projects pages' helpers
+services, whose errors are shown on the form field they name. They share the helpers of every app's pages
 (``jinjin_crm.core.pages``) and partials (``templates/ui/``) so both halves of the site look and behave
 alike.
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from jinjin_crm.core import excel_import
-from jinjin_crm.core.crypto import blind_index, decrypt, encrypt
+from jinjin_crm.core.crypto import decrypt, encrypt
 from jinjin_crm.core.excel_import import (
     CellError,
     Checked,
@@ -61,6 +61,7 @@ from projects.models import Enterprise
 from . import services
 from .filters import owners
 from .models import Gender, Mode, Source, Talent
+from .selectors import talent_duplicates_many
 
 __all__ = [
     "COLUMNS",
@@ -377,16 +378,21 @@ def talents_check(*, rows: list[RawRow]) -> TalentsChecked:
         parsed.append((row, _row_fields(row, refs, this_year)))
         checked.warnings.extend(RowError(number, HEADERS["id_number"].header, note) for note in row.notes)
 
-    existing = _ExistingTalents([fields for _row, fields in parsed])
+    existing = talent_duplicates_many([fields for _row, fields in parsed])
     seen_ids: dict[str, int] = {}
     seen_phones: dict[str, int] = {}
     seen_people: dict[tuple, int] = {}
-    for row, fields in parsed:
+    for (row, fields), duplicates in zip(parsed, existing, strict=True):
         found: list[RowDuplicate] = []
         id_number, phone = fields["id_number"], fields["phone"]
         person = _person_key(fields)
+        registered = next((duplicate.talent for duplicate in duplicates if duplicate.by_id_number), None)
+        for duplicate in duplicates:
+            if not duplicate.by_id_number:
+                found.append(
+                    RowDuplicate(row.number, duplicate.certain, duplicate.reason, talent=duplicate.talent)
+                )
         if id_number:
-            registered = existing.by_id_number.get(id_number)
             if id_number in seen_ids:
                 row.error(
                     "id_number", _("This ID number is already in row %(row)d.") % {"row": seen_ids[id_number]}
@@ -400,21 +406,11 @@ def talents_check(*, rows: list[RawRow]) -> TalentsChecked:
             else:
                 seen_ids[id_number] = row.number
         if phone:
-            for talent in existing.by_phone.get(phone, ()):
-                found.append(RowDuplicate(row.number, True, _("same mobile"), talent=talent))
             if phone in seen_phones:
                 found.append(RowDuplicate(row.number, True, _("same mobile"), other_row=seen_phones[phone]))
             else:
                 seen_phones[phone] = row.number
         if person:
-            already = {duplicate.talent.pk for duplicate in found if duplicate.talent}
-            for talent in existing.by_person.get(person, ()):
-                if talent.pk not in already:
-                    found.append(
-                        RowDuplicate(
-                            row.number, False, _("same name, birth year and university"), talent=talent
-                        )
-                    )
             if person in seen_people:
                 if seen_people[person] not in {duplicate.other_row for duplicate in found}:
                     found.append(
@@ -438,35 +434,6 @@ def _person_key(fields: dict) -> tuple | None:
     if fields["name"] and fields["birth_year"] and fields["university"]:
         return (fields["name"], fields["birth_year"], fields["university"])
     return None
-
-
-class _ExistingTalents:
-    """Records the rows may duplicate, by the rules of ``selectors.talent_duplicates``, looked up for
-    the whole file at once: one query per 1,000 ID numbers, mobiles and names, not three per row."""
-
-    def __init__(self, rows: list[dict]):
-        self.by_id_number: dict[str, Talent] = {}
-        self.by_phone: dict[str, list[Talent]] = defaultdict(list)
-        self.by_person: dict[tuple, list[Talent]] = defaultdict(list)
-        plain_by_hash = {}
-        for fields in rows:
-            for key in SENSITIVE:
-                if fields[key]:
-                    plain_by_hash[blind_index(fields[key])] = fields[key]
-        id_hashes = {blind_index(fields["id_number"]) for fields in rows if fields["id_number"]}
-        phone_hashes = {blind_index(fields["phone"]) for fields in rows if fields["phone"]}
-        for chunk in chunks(id_hashes):
-            for talent in Talent.objects.filter(id_number_hash__in=chunk).order_by("pk"):
-                self.by_id_number[plain_by_hash[talent.id_number_hash]] = talent
-        for chunk in chunks(phone_hashes):
-            for talent in Talent.objects.filter(phone_hash__in=chunk).order_by("pk"):
-                self.by_phone[plain_by_hash[talent.phone_hash]].append(talent)
-        people = {key for fields in rows if (key := _person_key(fields))}
-        for chunk in chunks({name for name, _year, _university in people}):
-            for talent in Talent.objects.filter(name__in=chunk, birth_year__isnull=False).order_by("pk"):
-                key = (talent.name, talent.birth_year, talent.university)
-                if key in people:
-                    self.by_person[key].append(talent)
 
 
 # --- Writing ------------------------------------------------------------------------------------

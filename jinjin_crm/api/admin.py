@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiClient
-from .services import api_client_create, api_client_revoke
+from .services import api_client_create, api_client_rename, api_client_revoke
 
 
 @admin.register(ApiClient)
@@ -22,7 +22,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["name"])
+            api_client_rename(client=obj, name=obj.name)
             return
         client, key = api_client_create(name=obj.name, park=obj.park, created_by=request.user)
         obj.pk = client.pk

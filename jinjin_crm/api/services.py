@@ -55,3 +55,11 @@ def api_client_authenticate(*, key: str) -> ApiClient | None:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
     return client
+
+
+def api_client_rename(*, client: ApiClient, name: str) -> ApiClient:
+    """Change the client's name; its park and key stay (a new park means a new client)."""
+    client.name = name.strip()
+    client.full_clean(exclude=["key_prefix", "key_hash"])
+    client.save(update_fields=["name"])
+    return client

@@ -207,3 +207,21 @@ def test_create_api_client_command_names_unknown_park():
 
     with pytest.raises(CommandError, match="No park with code 'XX'"):
         call_command("create_api_client", "--park", "XX", "--name", "x")
+
+
+def test_admin_renames_a_client_but_keeps_its_key(client, park_client):
+    from tests.factories import admin
+
+    api_client, key = park_client
+    client.force_login(admin())
+    response = client.post(
+        f"/admin/api/apiclient/{api_client.pk}/change/",
+        {"name": "双福园区新系统", "park": api_client.park_id},
+    )
+    assert response.status_code == 302
+    api_client.refresh_from_db()
+    assert api_client.name == "双福园区新系统"
+    assert api_client.park.code == "SF"
+    from jinjin_crm.api.services import api_client_authenticate
+
+    assert api_client_authenticate(key=key) == api_client

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("talents.urls")),
     path("", include("jinjin_crm.matching.urls")),
+    path("", include("campaigns.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

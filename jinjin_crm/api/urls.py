@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from campaigns import api as campaigns_api
 from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
 from jinjin_crm.matching import api_catalogue as matching_api_catalogue
@@ -34,7 +35,11 @@ router.register("enterprises", projects_api.EnterpriseViewSet, basename="enterpr
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("demands", projects_api.DemandViewSet, basename="demand")
 router.register("talents", talents_api.TalentViewSet, basename="talent")
-for prefix, viewset, basename in (*matching_api_catalogue.ROUTES, *matching_api_matches.ROUTES):
+for prefix, viewset, basename in (
+    *matching_api_catalogue.ROUTES,
+    *matching_api_matches.ROUTES,
+    *campaigns_api.ROUTES,
+):
     router.register(prefix, viewset, basename=basename)
 
 app_name = "api"

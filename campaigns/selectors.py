@@ -1,0 +1,257 @@
+"""Reads of the campaigns app: lists, the recruiting funnel, a trip's yield, universities and
+placements.
+
+The funnel counts contacts, one stage including the ones after it:
+
+- consulted: every person met (a contact is at least a consultation);
+- intent: outcome intent or signed;
+- master's or above: the intents whose degree at the time ranks at least 硕士;
+- signed: outcome signed;
+- onboarded: contacts whose talent has since been onboarded (later, through the talents pipeline).
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from jinjin_crm.core.models import Degree
+from projects.models import Stage as ProjectStage
+from talents.models import Stage as TalentStage
+from talents.models import Talent
+
+from .models import Campaign, CampaignProject, Contact, Outcome, Placement, PlacementBatch, University
+
+MASTER_CODE = "MASTER"
+SIGNED_PROJECT_STAGES = (
+    ProjectStage.SIGNED,
+    ProjectStage.STARTED,
+    ProjectStage.OPERATING,
+    ProjectStage.AT_CAPACITY,
+)
+FUNNEL_STEPS = ("consulted", "intents", "masters", "signed", "onboarded")
+
+
+@dataclass(frozen=True)
+class Funnel:
+    consulted: int = 0
+    intents: int = 0
+    masters: int = 0
+    signed: int = 0
+    onboarded: int = 0
+
+    @property
+    def steps(self) -> list[tuple[str, int]]:
+        return [(name, getattr(self, name)) for name in FUNNEL_STEPS]
+
+    def rate(self, step: str) -> float | None:
+        """The share of the previous step that reached ``step`` (None for the first, or from 0)."""
+        index = FUNNEL_STEPS.index(step)
+        if index == 0:
+            return None
+        before = getattr(self, FUNNEL_STEPS[index - 1])
+        return getattr(self, step) / before if before else None
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.steps)
+
+
+def _master_rank():
+    return Subquery(Degree.objects.filter(code=MASTER_CODE).values("rank")[:1])
+
+
+def funnel_aggregates(prefix: str = "") -> dict:
+    """The funnel as aggregate expressions over contacts (``prefix`` reaches them from another model,
+    e.g. ``"contacts__"`` from campaigns)."""
+    intent = Q(**{f"{prefix}outcome__in": [Outcome.INTENT, Outcome.SIGNED]})
+    return {
+        "consulted": Count(f"{prefix}id"),
+        "intents": Count(f"{prefix}id", filter=intent),
+        "masters": Count(f"{prefix}id", filter=intent & Q(**{f"{prefix}degree__rank__gte": _master_rank()})),
+        "signed": Count(f"{prefix}id", filter=Q(**{f"{prefix}outcome": Outcome.SIGNED})),
+        "onboarded": Count(f"{prefix}id", filter=Q(**{f"{prefix}talent__stage": TalentStage.ONBOARDED})),
+    }
+
+
+def funnel(contacts: QuerySet | None = None) -> Funnel:
+    """The funnel of ``contacts`` (default: every contact), in one query."""
+    contacts = contacts if contacts is not None else Contact.objects.all()
+    return Funnel(**contacts.aggregate(**funnel_aggregates()))
+
+
+def campaign_funnel(campaign: Campaign) -> Funnel:
+    return funnel(Contact.objects.filter(campaign=campaign))
+
+
+GROUPS = {
+    "campaign": ("campaign_id", "campaign__title"),
+    "university": ("campaign__university_id", "campaign__university__name"),
+    "season": ("campaign__season", "campaign__season"),
+    "kind": ("campaign__kind", "campaign__kind"),
+}
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    key: object
+    label: str
+    funnel: Funnel
+
+
+def funnels_by(group: str, *, contacts: QuerySet | None = None) -> list[FunnelRow]:
+    """The funnel per campaign, university, season or kind, in one query, largest first."""
+    key, label = GROUPS[group]
+    contacts = contacts if contacts is not None else Contact.objects.all()
+    if group == "university":
+        contacts = contacts.filter(campaign__university__isnull=False)
+    rows = contacts.order_by().values(key, label).annotate(**funnel_aggregates()).order_by("-consulted", key)
+    return [
+        FunnelRow(
+            key=row[key],
+            label=row[label],
+            funnel=Funnel(**{name: row[name] for name in FUNNEL_STEPS}),
+        )
+        for row in rows
+    ]
+
+
+# --- Campaign lists -----------------------------------------------------------------------------
+
+
+def campaign_list(*, filters: dict | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Campaigns for the list page, API and export, each with its funnel counted in the same query."""
+    from .filters import CampaignFilter
+
+    base = (queryset if queryset is not None else Campaign.objects.all()).for_list()
+    return CampaignFilter(filters or {}, queryset=base).qs.annotate(**funnel_aggregates("contacts__"))
+
+
+def campaigns_in_month(*, year: int, month: int, queryset: QuerySet | None = None) -> dict:
+    """The calendar of a month: ``{"weeks": [[day or None, …] × 7], "by_day": {date: [campaign]}}``.
+
+    A campaign shows on every day it runs within the month. One query.
+    """
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    campaigns = (queryset if queryset is not None else Campaign.objects.all()).for_list()
+    campaigns = list(campaigns.filter(starts_on__lte=last, ends_on__gte=first).order_by("starts_on", "id"))
+    by_day: dict[datetime.date, list[Campaign]] = {}
+    for campaign in campaigns:
+        day = max(campaign.starts_on, first)
+        while day <= min(campaign.ends_on, last):
+            by_day.setdefault(day, []).append(campaign)
+            day += datetime.timedelta(days=1)
+    weeks = [
+        [datetime.date(year, month, day) if day else None for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
+    ]
+    return {"first": first, "weeks": weeks, "by_day": by_day, "campaigns": campaigns}
+
+
+def campaign_contacts(campaign: Campaign, *, outcome: str | None = None) -> QuerySet:
+    contacts = Contact.objects.filter(campaign=campaign).select_related(
+        "talent", "talent__highest_degree", "talent__owner", "degree"
+    )
+    if outcome:
+        contacts = contacts.filter(outcome=outcome)
+    return contacts.order_by("-outcome", "-id")
+
+
+@dataclass(frozen=True)
+class TripYield:
+    projects: int
+    signed: int
+    agreed_investment: Decimal  # 万元, of the signed ones
+
+
+def trip_yield(campaign: Campaign) -> TripYield:
+    """What a promotion trip brought: projects met, how many signed (or went further), and the
+    investment they agreed (万元), in one query."""
+    signed = Q(project__stage__in=SIGNED_PROJECT_STAGES)
+    figures = CampaignProject.objects.filter(campaign=campaign).aggregate(
+        projects=Count("id"),
+        signed=Count("id", filter=signed),
+        agreed=Coalesce(
+            Sum("project__agreed_investment", filter=signed),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+    return TripYield(
+        projects=figures["projects"], signed=figures["signed"], agreed_investment=figures["agreed"]
+    )
+
+
+def campaign_projects(campaign: Campaign) -> QuerySet:
+    return (
+        CampaignProject.objects.filter(campaign=campaign)
+        .select_related("project__park", "project__industry", "project__lead_officer")
+        .order_by("-project__agreed_investment", "id")
+    )
+
+
+# --- Universities -------------------------------------------------------------------------------
+
+
+def university_list(*, filters: dict | None = None) -> QuerySet:
+    """Universities with how many campaigns were held there, how many people were met, their current
+    partnerships, and how many talents on record studied there (matched by name)."""
+    from .filters import UniversityFilter
+
+    today = timezone.localdate()
+    talents = (
+        Talent.objects.filter(university=F("name")).order_by().values("university").annotate(n=Count("id"))
+    )
+    current = Q(partnerships__ends_on__isnull=True) | Q(partnerships__ends_on__gte=today)
+    base = University.objects.annotate(
+        campaign_count=Count("campaigns", distinct=True),
+        current_partnerships=Count("partnerships", filter=current, distinct=True),
+        talent_count=Coalesce(Subquery(talents.values("n")[:1]), 0),
+    )
+    return UniversityFilter(filters or {}, queryset=base).qs
+
+
+def university_talents(university: University) -> QuerySet:
+    return Talent.objects.filter(university=university.name).for_list()
+
+
+# --- Placements ---------------------------------------------------------------------------------
+
+
+def placement_list(*, filters: dict | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Placements for the list page, API and export, with their outcomes counted (one query)."""
+    from .filters import PlacementFilter
+
+    base = (queryset if queryset is not None else Placement.objects.all()).for_list()
+    return PlacementFilter(filters or {}, queryset=base).qs.annotate(
+        outcome_count=Count("outcomes"),
+        patents=Count("outcomes", filter=Q(outcomes__kind="patent")),
+        revenue=Coalesce(
+            Sum("outcomes__amount", filter=Q(outcomes__kind="revenue")),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )
+
+
+def batch_summaries() -> list[PlacementBatch]:
+    """Every batch with its number of placements and how many serve today, in one query."""
+    today = timezone.localdate()
+    serving = Q(placements__term_start__lte=today, placements__term_end__gte=today) & (
+        Q(placements__ended_on__isnull=True) | Q(placements__ended_on__gt=today)
+    )
+    return list(
+        PlacementBatch.objects.annotate(
+            placement_count=Count("placements"), serving=Count("placements", filter=serving)
+        ).order_by("number")
+    )
+
+
+def placement_outcome_totals(placement: Placement) -> dict:
+    """Per kind of outcome: how many, and the amount (万元) where it has one."""
+    rows = placement.outcomes.order_by().values("kind").annotate(count=Count("id"), amount=Sum("amount"))
+    return {row["kind"]: row for row in rows}

@@ -1,0 +1,547 @@
+"""Every write of the campaigns app: campaigns, the people met on them, universities, the projects a
+promotion trip yields, and 科技副总 placements.
+
+Guarantees: each service writes in one transaction and changes nothing when it refuses; a contact's
+outcome moves its talent forward through ``talents.services.talent_transition`` (never backwards,
+never out of a closed stage); a person met who is not yet on record becomes a lead of the campaign's
+responsible officer only when the duplicate rules of the talents app find nobody.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinjin_crm.core.models import User
+from projects.models import Enterprise, InvestmentProject
+from talents.models import Source, Stage, Talent
+from talents.selectors import Duplicate
+from talents.services import talent_create, talent_transition
+
+from .models import (
+    Campaign,
+    CampaignProject,
+    Contact,
+    Outcome,
+    Partnership,
+    Placement,
+    PlacementBatch,
+    PlacementOutcome,
+    University,
+    season_of,
+)
+
+CAMPAIGN_FIELDS = (
+    "kind",
+    "title",
+    "starts_on",
+    "ends_on",
+    "place",
+    "university",
+    "leader",
+    "lead_officer",
+    "target_consultations",
+    "target_intents",
+    "target_masters",
+    "target_signed",
+    "target_projects",
+    "target_investment",
+    "description",
+)
+# The talent stage each outcome brings a talent to (at least).
+OUTCOME_STAGE = {
+    Outcome.CONSULTED: Stage.CONTACTED,
+    Outcome.INTENT: Stage.INTENT,
+    Outcome.SIGNED: Stage.SIGNED,
+}
+PIPELINE = (Stage.LEAD, Stage.CONTACTED, Stage.INTENT, Stage.SIGNED, Stage.ONBOARDED)
+
+
+def _apply(record, allowed: tuple[str, ...], fields: dict) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(record, name, value)
+
+
+def _check_dates(start, end, *, start_field: str, end_field: str) -> None:
+    if start and end and end < start:
+        raise ValidationError({end_field: _("The end date cannot be before the start date.")})
+
+
+def _check_not_future(day, field: str) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})
+
+
+# --- Universities -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def university_create(*, name: str, city: str = "", kind: str = University.Kind.UNIVERSITY, notes: str = ""):
+    """A university or institute; names are unique (a second 南开大学 is refused)."""
+    university = University(name=(name or "").strip(), city=city.strip(), kind=kind, notes=notes)
+    university.full_clean()
+    university.save()
+    return university
+
+
+@transaction.atomic
+def university_update(*, university: University, **fields) -> University:
+    _apply(university, ("name", "city", "kind", "notes"), fields)
+    university.name = university.name.strip()
+    university.full_clean()
+    university.save()
+    return university
+
+
+@transaction.atomic
+def partnership_record(
+    *,
+    university: University,
+    title: str,
+    signed_on: datetime.date,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    scope: str = "",
+) -> Partnership:
+    """A strategic cooperation agreement; it runs from ``starts_on`` (default: signing) to ``ends_on``."""
+    _check_not_future(signed_on, "signed_on")
+    starts_on = starts_on or signed_on
+    _check_dates(starts_on, ends_on, start_field="starts_on", end_field="ends_on")
+    partnership = Partnership(
+        university=university,
+        title=(title or "").strip(),
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        scope=scope,
+    )
+    partnership.full_clean()
+    partnership.save()
+    return partnership
+
+
+# --- Campaigns ----------------------------------------------------------------------------------
+
+
+def _save_campaign(campaign: Campaign, *, officers) -> Campaign:
+    campaign.title = (campaign.title or "").strip()
+    campaign.full_clean(exclude=["officers", "created_by", "lead_officer"], validate_constraints=False)
+    _check_dates(campaign.starts_on, campaign.ends_on, start_field="starts_on", end_field="ends_on")
+    if campaign.lead_officer_id is None:
+        raise ValidationError({"lead_officer": _("Name the officer responsible for the campaign.")})
+    if not campaign.lead_officer.can_write:
+        raise ValidationError({"lead_officer": _("Only an officer can be responsible for a campaign.")})
+    campaign.season = season_of(campaign.starts_on)
+    campaign.save()
+    if officers is not None:
+        campaign.officers.set(officers)
+    return campaign
+
+
+@transaction.atomic
+def campaign_create(*, by: User | None, officers=(), **fields) -> Campaign:
+    """Plan or record a campaign. The responsible officer defaults to the creator."""
+    campaign = Campaign(created_by=by)
+    _apply(campaign, CAMPAIGN_FIELDS, fields)
+    if campaign.lead_officer_id is None and by is not None and by.can_write:
+        campaign.lead_officer = by
+    return _save_campaign(campaign, officers=officers)
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, by: User | None, officers=None, **fields) -> Campaign:
+    """Change a campaign's facts. Its dates cannot move so that contacts fall after its end."""
+    _apply(campaign, CAMPAIGN_FIELDS, fields)
+    if campaign.pk and campaign.starts_on and campaign.ends_on:
+        outside = campaign.contacts.exclude(met_on__range=(campaign.starts_on, campaign.ends_on)).count()
+        if outside:
+            raise ValidationError(
+                {
+                    "ends_on": _("%(count)d contacts were met outside these dates; change their dates first.")
+                    % {"count": outside}
+                }
+            )
+    return _save_campaign(campaign, officers=officers)
+
+
+# --- Contacts -----------------------------------------------------------------------------------
+
+
+def _default_met_on(campaign: Campaign) -> datetime.date:
+    return min(campaign.starts_on, timezone.localdate())
+
+
+def talent_advance(
+    *, talent: Talent, outcome: str, on: datetime.date, by: User | None, note: str
+) -> list[str]:
+    """Move ``talent`` forward one step at a time until it reaches the stage ``outcome`` implies.
+
+    A talent already there or beyond, or lost, stays where it is. Returns the stages passed through.
+    """
+    target = OUTCOME_STAGE[outcome]
+    if talent.stage not in PIPELINE or PIPELINE.index(talent.stage) >= PIPELINE.index(target):
+        return []
+    passed = []
+    on = min(on, timezone.localdate())
+    for stage in PIPELINE[PIPELINE.index(talent.stage) + 1 : PIPELINE.index(target) + 1]:
+        talent_transition(talent=talent, to=stage, by=by, note=note, on=on)
+        passed.append(stage)
+    return passed
+
+
+def _check_contact(contact: Contact) -> None:
+    campaign = contact.campaign
+    if contact.outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Unknown outcome “%(outcome)s”.") % {"outcome": contact.outcome}})
+    if contact.met_on < campaign.starts_on or contact.met_on > campaign.ends_on:
+        raise ValidationError(
+            {
+                "met_on": _("The date must fall within the campaign (%(start)s to %(end)s).")
+                % {"start": campaign.starts_on.isoformat(), "end": campaign.ends_on.isoformat()}
+            }
+        )
+    _check_not_future(contact.met_on, "met_on")
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    campaign: Campaign,
+    talent: Talent,
+    by: User | None,
+    outcome: str = Outcome.CONSULTED,
+    degree=None,
+    met_on: datetime.date | None = None,
+    notes: str = "",
+) -> Contact:
+    """Record that ``talent`` was met on ``campaign`` and how far it went, and move the talent
+    forward accordingly (consulted → contacted, intent → intent, signed → signed).
+
+    A talent is recorded once per campaign: a second contact is refused (change the outcome instead).
+    The degree defaults to the talent's highest degree today.
+    """
+    if Contact.objects.filter(campaign=campaign, talent=talent).exists():
+        raise ValidationError(
+            {"talent": _("%(name)s is already recorded on this campaign.") % {"name": talent.name}}
+        )
+    contact = Contact(
+        campaign=campaign,
+        talent=talent,
+        outcome=outcome,
+        degree=degree if degree is not None else talent.highest_degree,
+        met_on=met_on or _default_met_on(campaign),
+        notes=notes,
+        recorded_by=by,
+    )
+    _check_contact(contact)
+    contact.save()
+    talent_advance(
+        talent=talent,
+        outcome=outcome,
+        on=contact.met_on,
+        by=by,
+        note=_("Met on %(campaign)s") % {"campaign": campaign},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: Contact, by: User | None, outcome: str | None = None, notes: str | None = None, degree=None
+) -> Contact:
+    """Correct a contact. A better outcome moves the talent forward; a lesser one is a correction of
+    the record only (the talent's pipeline is not moved back: that is the talents app's business)."""
+    if outcome is not None:
+        contact.outcome = outcome
+    if notes is not None:
+        contact.notes = notes
+    if degree is not None:
+        contact.degree = degree
+    _check_contact(contact)
+    contact.save()
+    talent_advance(
+        talent=contact.talent,
+        outcome=contact.outcome,
+        on=timezone.localdate(),
+        by=by,
+        note=_("Met on %(campaign)s") % {"campaign": contact.campaign},
+    )
+    return contact
+
+
+def existing_talent(duplicates: list[Duplicate]) -> Talent | None:
+    """The record a person met is linked to: the first certain duplicate (same ID number or phone),
+    else the first probable one (same name, birth year and university); ``None`` for a new person."""
+    for duplicate in duplicates:
+        if duplicate.certain:
+            return duplicate.talent
+    return duplicates[0].talent if duplicates else None
+
+
+def lead_create(*, campaign: Campaign, by: User | None, disciplines=(), **talent_fields) -> Talent:
+    """A person met on the campaign who is not on record: a new lead of the campaign's responsible
+    officer, sourced from the campaign. The caller has applied the duplicate rules already."""
+    return talent_create(
+        by=by,
+        disciplines=disciplines,
+        confirmed_not_duplicate=True,
+        owner=campaign.lead_officer,
+        source=Source.CAMPAIGN,
+        source_detail=campaign.title[:200],
+        note=_("Met on %(campaign)s") % {"campaign": campaign},
+        **talent_fields,
+    )
+
+
+@transaction.atomic
+def contact_record_person(
+    *,
+    campaign: Campaign,
+    by: User | None,
+    outcome: str = Outcome.CONSULTED,
+    degree=None,
+    met_on: datetime.date | None = None,
+    notes: str = "",
+    disciplines=(),
+    **talent_fields,
+) -> tuple[Contact, bool]:
+    """Record a person met by their details: linked to the talent the duplicate rules find, or a new
+    lead. Returns the contact and whether a talent was created."""
+    from talents.selectors import talent_duplicates
+
+    found = talent_duplicates(
+        id_number=talent_fields.get("id_number", ""),
+        phone=talent_fields.get("phone", ""),
+        name=talent_fields.get("name", ""),
+        birth_year=talent_fields.get("birth_year"),
+        university=talent_fields.get("university", ""),
+    )
+    talent = existing_talent(found)
+    created = talent is None
+    if created:
+        talent = lead_create(
+            campaign=campaign, by=by, disciplines=disciplines, highest_degree=degree, **talent_fields
+        )
+    contact = contact_record(
+        campaign=campaign, talent=talent, by=by, outcome=outcome, degree=degree, met_on=met_on, notes=notes
+    )
+    return contact, created
+
+
+# --- Projects from promotion trips --------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_project_link(
+    *, campaign: Campaign, project: InvestmentProject, by: User | None, notes: str = ""
+) -> CampaignProject:
+    """Record that ``project`` came from ``campaign``; a project comes from one campaign only."""
+    existing = CampaignProject.objects.filter(project=project).select_related("campaign").first()
+    if existing is not None:
+        if existing.campaign_id == campaign.pk:
+            return existing
+        raise ValidationError(
+            {
+                "project": _("This project is already recorded as coming from “%(campaign)s”.")
+                % {"campaign": existing.campaign}
+            }
+        )
+    return CampaignProject.objects.create(campaign=campaign, project=project, notes=notes, linked_by=by)
+
+
+@transaction.atomic
+def campaign_project_unlink(*, link: CampaignProject, by: User | None) -> None:
+    link.delete()
+
+
+# --- Placements ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def placement_batch_create(*, number: int, announced_on: datetime.date, notes: str = "") -> PlacementBatch:
+    batch = PlacementBatch(number=number, announced_on=announced_on, notes=notes)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+def _check_overlap(*, expert: Talent, host_enterprise: Enterprise, start, end, exclude_pk=None) -> None:
+    """An expert serves one term at a time in an enterprise: terms there may not overlap.
+
+    The caller holds the expert's row lock, so two concurrent placements cannot both pass.
+    """
+    others = Placement.objects.filter(expert=expert, host_enterprise=host_enterprise)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    for other in others:
+        if other.term_start <= end and start <= other.last_day:
+            raise ValidationError(
+                {
+                    "term_start": _(
+                        "%(expert)s already serves at %(enterprise)s from %(start)s to %(end)s "
+                        "(batch %(batch)d): terms at the same enterprise cannot overlap."
+                    )
+                    % {
+                        "expert": expert.name,
+                        "enterprise": host_enterprise.name,
+                        "start": other.term_start.isoformat(),
+                        "end": other.last_day.isoformat(),
+                        "batch": other.batch.number,
+                    }
+                }
+            )
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    expert: Talent,
+    host_enterprise: Enterprise,
+    batch: PlacementBatch,
+    term_start: datetime.date,
+    term_end: datetime.date,
+    by: User | None,
+    task_book: str = "",
+    goals: str = "",
+) -> Placement:
+    """Place ``expert`` in ``host_enterprise`` as 科技副总 for a term. Refused when the term ends
+    before it starts or overlaps a term the expert already serves at the same enterprise."""
+    _check_dates(term_start, term_end, start_field="term_start", end_field="term_end")
+    Talent.objects.select_for_update().filter(pk=expert.pk).first()
+    _check_overlap(expert=expert, host_enterprise=host_enterprise, start=term_start, end=term_end)
+    placement = Placement(
+        expert=expert,
+        host_enterprise=host_enterprise,
+        batch=batch,
+        term_start=term_start,
+        term_end=term_end,
+        task_book=task_book,
+        goals=goals,
+        created_by=by,
+    )
+    placement.full_clean(exclude=["created_by"])
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, by: User | None, task_book=None, goals=None) -> Placement:
+    """Revise the task book or the goals."""
+    if task_book is not None:
+        placement.task_book = task_book
+    if goals is not None:
+        placement.goals = goals
+    placement.save(update_fields=["task_book", "goals", "updated_at"])
+    return placement
+
+
+def _locked(placement: Placement) -> Placement:
+    Talent.objects.select_for_update().filter(pk=placement.expert_id).first()
+    return Placement.objects.select_for_update().select_related("batch").get(pk=placement.pk)
+
+
+@transaction.atomic
+def placement_extend(*, placement: Placement, term_end: datetime.date, by: User | None) -> Placement:
+    """Extend the term to ``term_end`` (later than the current end; not for a term ended early)."""
+    locked = _locked(placement)
+    if locked.ended_on:
+        raise ValidationError({"term_end": _("This placement has ended; it cannot be extended.")})
+    if term_end <= locked.term_end:
+        raise ValidationError(
+            {"term_end": _("The new end must be after the current end (%(end)s).") % {"end": locked.term_end}}
+        )
+    _check_overlap(
+        expert=locked.expert,
+        host_enterprise=locked.host_enterprise,
+        start=locked.term_start,
+        end=term_end,
+        exclude_pk=locked.pk,
+    )
+    locked.term_end = term_end
+    locked.extensions += 1
+    locked.save(update_fields=["term_end", "extensions", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, on: datetime.date, reason: str, by: User | None) -> Placement:
+    """End the term early on ``on`` (within the term), saying why."""
+    locked = _locked(placement)
+    if locked.ended_on:
+        raise ValidationError({"on": _("This placement has already ended.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the placement ends early.")})
+    if not (locked.term_start <= on <= locked.term_end):
+        raise ValidationError(
+            {
+                "on": _("The date must fall within the term (%(start)s to %(end)s).")
+                % {"start": locked.term_start.isoformat(), "end": locked.term_end.isoformat()}
+            }
+        )
+    locked.ended_on = on
+    locked.end_reason = reason.strip()
+    locked.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def placement_outcome_record(
+    *,
+    placement: Placement,
+    kind: str,
+    title: str,
+    achieved_on: datetime.date,
+    by: User | None,
+    amount=None,
+    notes: str = "",
+) -> PlacementOutcome:
+    """A dated result: a patent, a joint project, a technology transfer or revenue enabled (万元)."""
+    outcome = PlacementOutcome(
+        placement=placement,
+        kind=kind,
+        title=(title or "").strip(),
+        achieved_on=achieved_on,
+        amount=amount,
+        notes=notes,
+        recorded_by=by,
+    )
+    outcome.full_clean(exclude=["recorded_by"])
+    _check_not_future(achieved_on, "achieved_on")
+    if achieved_on < placement.term_start:
+        raise ValidationError(
+            {
+                "achieved_on": _("The date cannot be before the term starts (%(start)s).")
+                % {"start": placement.term_start}
+            }
+        )
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def placement_evaluate(
+    *,
+    placement: Placement,
+    grade: str,
+    by: User | None,
+    evaluation: str = "",
+    on: datetime.date | None = None,
+) -> Placement:
+    """Record the evaluation (考核) of a placement: a grade, the assessment, and its date."""
+    on = on or timezone.localdate()
+    _check_not_future(on, "on")
+    if on < placement.term_start:
+        raise ValidationError({"on": _("A placement cannot be evaluated before its term starts.")})
+    placement.grade = grade
+    placement.evaluation = evaluation
+    placement.evaluated_on = on
+    placement.full_clean(exclude=["created_by"])
+    placement.save(update_fields=["grade", "evaluation", "evaluated_on", "updated_at"])
+    return placement

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinjin_crm.core.models import User
+from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from projects.models import Enterprise, InvestmentProject
 from talents.models import Source, Stage, Talent
 from talents.selectors import Duplicate
@@ -298,6 +299,25 @@ def lead_create(*, campaign: Campaign, by: User | None, disciplines=(), **talent
     )
 
 
+def _normalised_identity(fields: dict) -> dict:
+    """The ID number and phone as the talents app stores them, so the duplicate rules see them."""
+    fields = dict(fields)
+    errors = {}
+    if fields.get("id_number"):
+        try:
+            fields["id_number"] = check_national_id(fields["id_number"]).number
+        except ValidationError as exc:
+            errors["id_number"] = exc.messages
+    if fields.get("phone"):
+        try:
+            fields["phone"] = normalize_mobile(fields["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
 @transaction.atomic
 def contact_record_person(
     *,
@@ -314,6 +334,7 @@ def contact_record_person(
     lead. Returns the contact and whether a talent was created."""
     from talents.selectors import talent_duplicates
 
+    talent_fields = _normalised_identity(talent_fields)
     found = talent_duplicates(
         id_number=talent_fields.get("id_number", ""),
         phone=talent_fields.get("phone", ""),

@@ -133,3 +133,54 @@ def talent(*, by=None, disciplines=("0812",), confirmed_not_duplicate=True, **fi
         confirmed_not_duplicate=confirmed_not_duplicate,
         **fields,
     )
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+
+def university(name: str = "南开大学", **fields):
+    from campaigns.models import University
+    from campaigns.services import university_create
+
+    found = University.objects.filter(name=name).first()
+    return found or university_create(name=name, city=fields.pop("city", "天津"), **fields)
+
+
+def campaign(*, by=None, kind: str = "university_visit", **fields):
+    import datetime
+
+    from campaigns.services import campaign_create
+
+    by = by or officer()
+    fields.setdefault("title", f"{fake.company_prefix()}高校引才活动")
+    fields.setdefault("starts_on", datetime.date(2024, 4, 10))
+    fields.setdefault("ends_on", fields["starts_on"] + datetime.timedelta(days=2))
+    return campaign_create(by=by, kind=kind, **fields)
+
+
+def placement_batch(number: int = 1, **fields):
+    import datetime
+
+    from campaigns.models import PlacementBatch
+    from campaigns.services import placement_batch_create
+
+    found = PlacementBatch.objects.filter(number=number).first()
+    return found or placement_batch_create(
+        number=number, announced_on=fields.pop("announced_on", datetime.date(2024, 3, 1)), **fields
+    )
+
+
+def placement(*, expert=None, host=None, batch=None, by=None, **fields):
+    import datetime
+
+    from campaigns.services import placement_create
+
+    fields.setdefault("term_start", datetime.date(2024, 3, 1))
+    fields.setdefault("term_end", datetime.date(2026, 2, 28))
+    return placement_create(
+        expert=expert or talent(),
+        host_enterprise=host or enterprise(),
+        batch=batch or placement_batch(),
+        by=by,
+        **fields,
+    )

@@ -256,6 +256,9 @@ def talent_transition(
     stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
     # Matching (by task name: talents may not import it) recomputes this talent's matches.
     request_task("matching.recompute_talent", talent.pk)
+    if to == Stage.ONBOARDED:
+        # 免申即享: policies proposes the benefits the talent now qualifies for (by task name too).
+        request_task("policies.propose_benefits", talent.pk)
     talent.refresh_from_db()
     return talent
 

@@ -184,3 +184,82 @@ def placement(*, expert=None, host=None, batch=None, by=None, **fields):
         by=by,
         **fields,
     )
+
+
+# --- policies -------------------------------------------------------------------------------------
+
+
+_fund_counter = iter(range(1, 100_000))
+
+
+def fund(*, name: str | None = None, year: int | None = None, budget="10000000", by=None, **fields):
+    """A fund of this year (10 million yuan unless told otherwise), with a fresh name."""
+    import datetime
+    from decimal import Decimal
+
+    from policies.services import fund_create
+
+    return fund_create(
+        name=name or f"人才发展专项资金{next(_fund_counter)}",
+        year=year or datetime.date.today().year,
+        budget=Decimal(str(budget)),
+        by=by,
+        **fields,
+    )
+
+
+def policy(*, by=None, **fields):
+    """A policy in force since 2024-01-01 (status active), unless told otherwise."""
+    import datetime
+
+    from policies.services import policy_create
+
+    fields.setdefault("title", "江津区人才发展若干政策")
+    fields.setdefault("document_number", "江津府发〔2024〕1号")
+    fields.setdefault("series", "1")
+    fields.setdefault("version", "3.0")
+    fields.setdefault("effective_from", datetime.date(2024, 1, 1))
+    fields.setdefault("status", "active")
+    return policy_create(by=by, **fields)
+
+
+def benefit(*, policy_obj=None, fund_obj=None, by=None, **fields):
+    """A benefit of ``policy_obj`` paid from ``fund_obj``: 100,000 yuan to everyone unless told otherwise."""
+    from policies.services import benefit_save
+
+    fields.setdefault("name", "安家补助")
+    fields.setdefault("kind", "housing_subsidy")
+    fields.setdefault("criteria", [])
+    fields.setdefault("amount_rule", {"type": "fixed", "amount": "100000"})
+    return benefit_save(by=by, policy=policy_obj or policy(), fund=fund_obj or fund(), **fields)
+
+
+def onboarded_talent(*, by=None, onboarded_on=None, **fields):
+    """A talent walked through the pipeline to onboarded (on ``onboarded_on``, default today)."""
+    from talents.services import talent_transition
+
+    created = talent(by=by, **fields)
+    for stage in ("contacted", "intent", "signed", "onboarded"):
+        talent_transition(talent=created, to=stage, by=by, on=onboarded_on)
+    return created
+
+
+def policy_application(*, talent_obj=None, benefit_obj=None, by=None, state: str = "draft"):
+    """An application walked through the workflow services to ``state`` (draft, submitted,
+    under_review or approved)."""
+    from policies import services
+
+    application = services.application_create(
+        talent=talent_obj or onboarded_talent(by=by), benefit=benefit_obj or benefit(), by=by
+    )
+    steps = [
+        ("submitted", services.application_submit, {}),
+        ("under_review", services.application_review_start, {}),
+        ("approved", services.application_approve, {}),
+    ]
+    order = ["draft", *(name for name, _step, _kwargs in steps)]
+    for name, step, kwargs in steps:
+        if order.index(state) < order.index(name):
+            break
+        application = step(application=application, by=by, **kwargs)
+    return application

@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,6 +77,12 @@ def funnel_aggregates(prefix: str = "") -> dict:
     }
 
 
+def _ordered(queryset: QuerySet) -> QuerySet:
+    """``queryset`` in its model's default order unless it has one: Django leaves ``Meta.ordering``
+    out of a query with aggregates (GROUP BY), and a list page must not come back in any order."""
+    return queryset if queryset.query.order_by else queryset.order_by(*queryset.model._meta.ordering)
+
+
 def funnel(contacts: QuerySet | None = None) -> Funnel:
     """The funnel of ``contacts`` (default: every contact), in one query."""
     contacts = contacts if contacts is not None else Contact.objects.all()
@@ -127,7 +133,9 @@ def campaign_list(*, filters: dict | None = None, queryset: QuerySet | None = No
     from .filters import CampaignFilter
 
     base = (queryset if queryset is not None else Campaign.objects.all()).for_list()
-    return CampaignFilter(filters or {}, queryset=base).qs.annotate(**funnel_aggregates("contacts__"))
+    return _ordered(
+        CampaignFilter(filters or {}, queryset=base).qs.annotate(**funnel_aggregates("contacts__"))
+    )
 
 
 def campaigns_in_month(*, year: int, month: int, queryset: QuerySet | None = None) -> dict:
@@ -204,7 +212,10 @@ def university_list(*, filters: dict | None = None) -> QuerySet:
 
     today = timezone.localdate()
     talents = (
-        Talent.objects.filter(university=F("name")).order_by().values("university").annotate(n=Count("id"))
+        Talent.objects.filter(university=OuterRef("name"))
+        .order_by()
+        .values("university")
+        .annotate(n=Count("id"))
     )
     current = Q(partnerships__ends_on__isnull=True) | Q(partnerships__ends_on__gte=today)
     base = University.objects.annotate(
@@ -212,7 +223,7 @@ def university_list(*, filters: dict | None = None) -> QuerySet:
         current_partnerships=Count("partnerships", filter=current, distinct=True),
         talent_count=Coalesce(Subquery(talents.values("n")[:1]), 0),
     )
-    return UniversityFilter(filters or {}, queryset=base).qs
+    return _ordered(UniversityFilter(filters or {}, queryset=base).qs)
 
 
 def university_talents(university: University) -> QuerySet:
@@ -227,7 +238,7 @@ def placement_list(*, filters: dict | None = None, queryset: QuerySet | None = N
     from .filters import PlacementFilter
 
     base = (queryset if queryset is not None else Placement.objects.all()).for_list()
-    return PlacementFilter(filters or {}, queryset=base).qs.annotate(
+    return _ordered(PlacementFilter(filters or {}, queryset=base).qs).annotate(
         outcome_count=Count("outcomes"),
         patents=Count("outcomes", filter=Q(outcomes__kind="patent")),
         revenue=Coalesce(
@@ -255,3 +266,60 @@ def placement_outcome_totals(placement: Placement) -> dict:
     """Per kind of outcome: how many, and the amount (万元) where it has one."""
     rows = placement.outcomes.order_by().values("kind").annotate(count=Count("id"), amount=Sum("amount"))
     return {row["kind"]: row for row in rows}
+
+
+# --- Added for the API and the Excel export: trip yields of many campaigns at once ---------------
+
+
+def trip_yields(campaign_ids) -> dict[int, TripYield]:
+    """``trip_yield`` of each campaign in ``campaign_ids`` in one query (a list page, an export), so
+    promotion trips never cost a query per row. Campaigns that yielded nothing are there too, with
+    zeros."""
+    ids = set(campaign_ids)
+    yields = {pk: TripYield(projects=0, signed=0, agreed_investment=Decimal("0")) for pk in ids}
+    if not ids:
+        return yields
+    signed = Q(project__stage__in=SIGNED_PROJECT_STAGES)
+    rows = (
+        CampaignProject.objects.filter(campaign_id__in=ids)
+        .order_by()
+        .values("campaign_id")
+        .annotate(
+            projects=Count("id"),
+            signed=Count("id", filter=signed),
+            agreed=Coalesce(
+                Sum("project__agreed_investment", filter=signed),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+        )
+    )
+    for row in rows:
+        yields[row["campaign_id"]] = TripYield(
+            projects=row["projects"], signed=row["signed"], agreed_investment=row["agreed"]
+        )
+    return yields
+
+
+# --- Totals of the list pages (added with the campaigns pages) ------------------------------------
+
+
+def campaign_totals(queryset: QuerySet) -> dict:
+    """How many campaigns ``queryset`` holds and their funnels added up (``count`` and the funnel
+    steps), in one query."""
+    return queryset.order_by().aggregate(count=Count("id", distinct=True), **funnel_aggregates("contacts__"))
+
+
+def placement_totals(queryset: QuerySet) -> dict:
+    """How many placements ``queryset`` holds and their outcomes so far: how many, the patents among
+    them, and the revenue they enabled (万元), in one query."""
+    return queryset.order_by().aggregate(
+        count=Count("id", distinct=True),
+        outcome_count=Count("outcomes"),
+        patents=Count("outcomes", filter=Q(outcomes__kind="patent")),
+        revenue=Coalesce(
+            Sum("outcomes__amount", filter=Q(outcomes__kind="revenue")),
+            Value(Decimal("0")),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+    )

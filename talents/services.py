@@ -275,6 +275,36 @@ def talent_assign(*, talent: Talent, owner: User, by: User | None) -> Talent:
     return talent
 
 
+def _refuse_conditional_collisions(model, field_name: str, drop: Talent, keep: Talent) -> None:
+    """A row of ``drop`` that would break a conditional uniqueness rule once moved (both records hold
+    a live application for the same benefit) is a decision for an officer, not for the merge."""
+    for constraint in model._meta.constraints:
+        if not (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.condition is not None
+            and field_name in constraint.fields
+        ):
+            continue
+        others = sorted(set(constraint.fields) - {field_name})
+        live = model._base_manager.filter(constraint.condition)
+        for values in live.filter(**{field_name: keep}).values_list(*others):
+            if live.filter(**{field_name: drop}, **dict(zip(others, values, strict=True))).exists():
+                raise ValidationError(
+                    {
+                        "drop": _(
+                            "Both records have an open %(record)s for the same %(what)s; close one of "
+                            "them before merging."
+                        )
+                        % {
+                            "record": model._meta.verbose_name,
+                            "what": "、".join(
+                                str(model._meta.get_field(name).verbose_name) for name in others
+                            ),
+                        }
+                    }
+                )
+
+
 def _delete_colliding(model, field_name: str, drop: Talent, keep: Talent) -> int:
     """Delete the dropped record's rows that would break a uniqueness rule once moved to ``keep``."""
     deleted = 0
@@ -337,6 +367,7 @@ def talent_merge(*, keep: Talent, drop: Talent, by: User) -> TalentMerge:
             continue  # a through model of its own is moved as a one-to-many relation below
         else:
             model, field_name = relation.related_model, relation.field.name
+            _refuse_conditional_collisions(model, field_name, drop, keep)
             _delete_colliding(model, field_name, drop, keep)
             count = model._base_manager.filter(**{field_name: drop}).update(**{field_name: keep})
         if count:

@@ -1,0 +1,296 @@
+"""Excel pages of the campaigns app: a campaign's sign-in sheet import (preview, then confirmation),
+its blank template, and the exports of the campaign list, a campaign's contacts and the placements.
+Reading, checking and writing live in ``importers``; workbooks in ``exports``.
+
+The import follows the talents import: a preview writes nothing and says, row by row, which talent
+on record each person is (and why) or that they will be a new lead; the confirmation checks the kept
+rows again and writes all of them or none. If a row would now link elsewhere than the officer saw,
+the preview is shown again instead.
+"""
+
+import io
+import tempfile
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jinjin_crm.core.masking import mask_national_id, mask_phone
+from jinjin_crm.core.permissions import reader_required, writer_required
+
+from . import exports, importers, selectors
+from .filters import ContactFilter
+from .models import Campaign
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An export is built in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+# Rows of the upload listed in the preview with what will happen to each.
+PREVIEW_ROWS = 500
+MASKS = {"id_number": mask_national_id, "phone": mask_phone}
+# The cells of a row the preview lists beside what will happen to it.
+PREVIEW_KEYS = ("name", "phone", "university", "degree", "outcome")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+
+
+class ExportReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you need ID numbers and mobiles in the clear?"),
+        max_length=200,
+        help_text=gettext_lazy("Recorded in the personal data access log with the number of records."),
+    )
+
+
+def _xlsx_response(stream, filename: str) -> FileResponse:
+    stream.seek(0)
+    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
+    # Personal data, masked or not, is not kept by browsers or proxies.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _campaign_url(campaign: Campaign) -> str | None:
+    return _url("campaigns:campaign-detail", campaign.pk) or _url("campaigns:campaign-list")
+
+
+def _campaign(pk) -> Campaign:
+    return get_object_or_404(Campaign.objects.for_list(), pk=pk)
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@reader_required
+@never_cache
+@require_GET
+def campaign_export(request):
+    """The campaign list as filtered by the same query parameters as the list page, with the funnel."""
+    queryset = selectors.campaign_list(filters=request.GET)
+    # FileResponse closes the file once it is sent, so no context manager here.
+    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    exports.campaign_list_write(queryset=queryset, params=request.GET, stream=stream, by=request.user)
+    return _xlsx_response(stream, f"{_('Campaigns')}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@reader_required
+@never_cache
+@require_GET
+def placement_export(request):
+    """The placements as filtered by the same query parameters as the placements page."""
+    queryset = selectors.placement_list(filters=request.GET)
+    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    exports.placement_list_write(queryset=queryset, params=request.GET, stream=stream, by=request.user)
+    return _xlsx_response(stream, f"{_('Placements')}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@reader_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact_export(request, pk):
+    """A campaign's contacts, filtered as on its page, masked.
+
+    ``unmasked=1`` asks for ID numbers and mobiles in the clear: 403 without
+    ``talents.view_personal_data``; with it, a ``reason`` (query or form) is required — without one
+    the page asks for it — and the export is logged before the file is produced.
+    """
+    campaign = _campaign(pk)
+    unmasked = request.GET.get("unmasked") == "1"
+    if unmasked and not request.user.has_perm(exports.PERSONAL_DATA_PERMISSION):
+        raise PermissionDenied
+    reason = (request.POST.get("reason") or request.GET.get("reason") or "").strip()
+    if unmasked and not reason:
+        form = ExportReasonForm(request.POST) if request.method == "POST" else ExportReasonForm()
+        status = 400 if request.method == "POST" else 200
+        return _reason_page(request, campaign, form, status=status)
+    queryset = ContactFilter(request.GET, queryset=selectors.campaign_contacts(campaign)).qs
+    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        exports.contact_list_export(
+            campaign=campaign,
+            queryset=queryset,
+            params=request.GET,
+            stream=stream,
+            by=request.user,
+            unmasked=unmasked,
+            reason=reason,
+        )
+    except ValidationError as exc:  # a reason the log refuses
+        stream.close()
+        form = ExportReasonForm(request.POST or request.GET)
+        form.is_valid()
+        for message in exc.messages:
+            form.add_error("reason", message)
+        return _reason_page(request, campaign, form, status=400)
+    name = _("Contacts of %(campaign)s") % {"campaign": campaign.title}
+    if unmasked:
+        name = _("%(name)s (personal data)") % {"name": name}
+    return _xlsx_response(stream, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _reason_page(request, campaign: Campaign, form, *, status: int):
+    """Asks why; the form posts back to the same URL, so the filters stay as they were."""
+    return render(
+        request,
+        "campaigns/excel/export_reason.html",
+        {"form": form, "campaign": campaign, "cancel_url": _campaign_url(campaign)},
+        status=status,
+    )
+
+
+@reader_required
+@require_GET
+def contact_import_template(request):
+    stream = io.BytesIO()
+    exports.import_template_write(stream=stream)
+    return _xlsx_response(stream, f"{_('Sign-in sheet template')}.xlsx")
+
+
+# --- Import -------------------------------------------------------------------------------------
+
+
+@writer_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def contact_import(request, pk):
+    """GET: the upload form. POST ``action=preview``: read and check the sheet, show every error and
+    what each row will become, write nothing, and keep the rows for confirmation when there is no
+    error. POST ``action=confirm``: check the kept rows again and write them all in one transaction,
+    or nothing."""
+    campaign = _campaign(pk)
+    context = {
+        "campaign": campaign,
+        "title": _("Import the sign-in sheet"),
+        "campaign_url": _campaign_url(campaign),
+        "template_url": reverse("campaigns:contact-import-template"),
+        "max_rows": importers.MAX_DATA_ROWS,
+        "max_megabytes": importers.MAX_FILE_BYTES // (1024 * 1024),
+        "required_headers": [column.header for column in importers.COLUMNS if column.required],
+        "optional_headers": [column.header for column in importers.COLUMNS if not column.required],
+    }
+    if request.method == "GET":
+        return render(request, "campaigns/excel/import.html", {**context, "form": UploadForm()})
+    if request.POST.get("action") == "confirm":
+        return _confirm(request, campaign, context)
+    return _preview(request, campaign, context)
+
+
+def _preview(request, campaign: Campaign, context: dict):
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rows = importers.workbook_read(file=form.cleaned_data["file"])
+            checked = importers.contacts_check(campaign=campaign, rows=rows)
+        except importers.ImportFileError as exc:
+            form.add_error("file", exc.message)
+    if not form.is_valid():
+        return render(request, "campaigns/excel/import.html", {**context, "form": form}, status=400)
+    token = (
+        importers.pending_rows_save(user=request.user, campaign=campaign, rows=rows) if checked.ok else None
+    )
+    return _render_preview(
+        request, context, rows=rows, checked=checked, token=token, filename=form.cleaned_data["file"].name
+    )
+
+
+def _confirm(request, campaign: Campaign, context: dict):
+    rows = importers.pending_rows_take(
+        user=request.user, campaign=campaign, token=request.POST.get("token", "")
+    )
+    if rows is None:
+        messages.error(request, _("This preview has expired or was already imported; upload the file again."))
+        return redirect(request.path)
+    try:
+        # Checked again: records may have been added, merged or recorded on the campaign meanwhile.
+        checked = importers.contacts_check(campaign=campaign, rows=rows)
+    except importers.ImportFileError as exc:
+        messages.error(request, exc.message)
+        return redirect(request.path)
+    if checked.ok and importers.plan_signature(checked) != request.POST.get("plan", ""):
+        messages.warning(
+            request,
+            _(
+                "Records were added or changed since the preview, so some rows now link to other talents. "
+                "Nothing was imported; check the rows below and confirm again."
+            ),
+        )
+        token = importers.pending_rows_save(user=request.user, campaign=campaign, rows=rows)
+        return _render_preview(request, context, rows=rows, checked=checked, token=token, status=409)
+    errors = checked.errors
+    if not errors:
+        try:
+            result = importers.contacts_commit(campaign=campaign, checked=checked, by=request.user)
+        except importers.ImportRefused as exc:
+            errors = exc.errors
+    if errors:
+        messages.error(request, _("Nothing was imported: the rows below need correcting first."))
+        return _render_preview(
+            request, context, rows=rows, checked=checked, token=None, errors=errors, status=409
+        )
+    messages.success(
+        request,
+        ngettext(
+            "Recorded %(count)d person met: %(linked)d linked to talents on record, %(created)d new leads.",
+            "Recorded %(count)d people met: %(linked)d linked to talents on record, %(created)d new leads.",
+            result.contacts,
+        )
+        % {"count": result.contacts, "linked": result.linked, "created": result.created},
+    )
+    return redirect(context["campaign_url"] or request.path)
+
+
+def _render_preview(request, context, *, rows, checked, token, filename="", errors=None, status=200):
+    errors = sorted(checked.errors if errors is None else errors, key=lambda error: error.row)
+    error_rows = {error.row for error in errors}
+    present = [importers.HEADERS[key] for key in PREVIEW_KEYS if key in rows[0][1]]
+
+    def shown(key, text):
+        # The preview never shows an ID number or mobile in the clear, not even the officer's own upload.
+        return MASKS[key](text) if key in MASKS else text
+
+    listed = [
+        {
+            "number": number,
+            "cells": [shown(column.key, texts.get(column.key, "")) for column in present],
+            "outcome": "error" if number in error_rows else "link" if checked.plans[number].links else "new",
+            "plan": checked.plans.get(number),
+        }
+        for number, texts in rows[:PREVIEW_ROWS]
+    ]
+    preview = {
+        "filename": filename,
+        "row_count": len(rows),
+        "linked_count": checked.linked,
+        "new_count": checked.new,
+        "error_rows": len(error_rows),
+        "errors": errors,
+        "warnings": sorted(checked.warnings, key=lambda warning: warning.row),
+        "headers": [column.header for column in present],
+        "rows": listed,
+        "truncated": len(rows) > PREVIEW_ROWS,
+        "plan": importers.plan_signature(checked),
+        "token": token,
+    }
+    return render(
+        request,
+        "campaigns/excel/import.html",
+        {**context, "form": UploadForm(), "preview": preview},
+        status=status,
+    )

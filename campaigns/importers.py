@@ -283,7 +283,7 @@ def _disciplines(row: _ContactRow, lookup: ReferenceLookup) -> tuple[list[Discip
     if not text:
         return [], ""
     try:
-        return talent_importers._parse_disciplines(text, lookup), ""
+        return talent_importers.parse_disciplines(text, lookup), ""
     except CellError:
         row.notes.append(
             (
@@ -304,9 +304,11 @@ def _row_fields(row: _ContactRow, refs: dict, campaign: Campaign, today: datetim
     # On a visit to a university, a sheet without the column is that university's students.
     if not person["university"] and campaign.university_id and campaign.kind == Kind.UNIVERSITY_VISIT:
         person["university"] = campaign.university.name
-    gender = talent_importers._choice(row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”)."))
+    gender = talent_importers.choice_cell(
+        row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”).")
+    )
     person["gender"] = gender or ""
-    person["birth_year"] = row.parse("birth_year", talent_importers._parse_birth_year, this_year=today.year)
+    person["birth_year"] = row.parse("birth_year", talent_importers.parse_birth_year, this_year=today.year)
     _identity(row, person)
     if person["email"] and "email" not in row.failed:
         try:
@@ -318,7 +320,7 @@ def _row_fields(row: _ContactRow, refs: dict, campaign: Campaign, today: datetim
     if major:
         major_note = _("Major as written: %(value)s") % {"value": major}
         notes = f"{notes}\n{major_note}" if notes else major_note
-    outcome = talent_importers._choice(
+    outcome = talent_importers.choice_cell(
         row, "outcome", refs["outcomes"], _("Write 咨询, 意向 or 签约 (not “%(value)s”).")
     )
     return {
@@ -367,8 +369,8 @@ def contacts_check(*, campaign: Campaign, rows: list[RawRow]) -> ContactsChecked
     refs = {
         "degrees": _Degrees(),
         "disciplines": ReferenceLookup(Discipline),
-        "genders": talent_importers._choice_lookup(Gender, talent_importers.GENDER_WORDS),
-        "outcomes": talent_importers._choice_lookup(Outcome, OUTCOME_WORDS),
+        "genders": talent_importers.choice_lookup(Gender, talent_importers.GENDER_WORDS),
+        "outcomes": talent_importers.choice_lookup(Outcome, OUTCOME_WORDS),
     }
     parsed: list[tuple[_ContactRow, dict]] = []
     for number, texts in rows:

@@ -194,7 +194,7 @@ class TalentsChecked(Checked):
         return set(self.duplicates)
 
 
-def _choice_lookup(choices, words: dict[str, str]) -> dict[str, str]:
+def choice_lookup(choices, words: dict[str, str]) -> dict[str, str]:
     """Codes, labels in English and Chinese and the sheets' own words, lower-cased, to codes."""
     lookup = {value.lower(): value for value in choices.values}
     for language in ("en", "zh-hans"):
@@ -205,7 +205,7 @@ def _choice_lookup(choices, words: dict[str, str]) -> dict[str, str]:
     return lookup
 
 
-def _choice(row: RowCheck, key: str, lookup: dict[str, str], unknown: str) -> str | None:
+def choice_cell(row: RowCheck, key: str, lookup: dict[str, str], unknown: str) -> str | None:
     text = row.text(key)
     if not text:
         return None
@@ -244,7 +244,7 @@ def _max_length(name: str) -> int:
     return Talent._meta.get_field(name).max_length
 
 
-def _parse_birth_year(text: str, *, this_year: int) -> int:
+def parse_birth_year(text: str, *, this_year: int) -> int:
     match = re.fullmatch(r"(\d{4})\s*年?", text.strip())
     if match is None:
         raise CellError(_("“%(value)s” is not a year; write it as 1990.") % {"value": text})
@@ -254,7 +254,7 @@ def _parse_birth_year(text: str, *, this_year: int) -> int:
     return year
 
 
-def _parse_disciplines(text: str, lookup: ReferenceLookup) -> list[Discipline]:
+def parse_disciplines(text: str, lookup: ReferenceLookup) -> list[Discipline]:
     found, unknown = [], []
     for part in DISCIPLINE_SEPARATORS.split(text.strip()):
         if not part:
@@ -288,8 +288,10 @@ def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
     fields = row.fields
     for key in ("name", "university", "research_keywords", "title", "employer", "location", "source_detail"):
         fields[key] = row.text(key, max_length=_max_length(key))
-    fields["gender"] = _choice(row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”).")) or ""
-    fields["birth_year"] = row.parse("birth_year", _parse_birth_year, this_year=this_year)
+    fields["gender"] = (
+        choice_cell(row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”).")) or ""
+    )
+    fields["birth_year"] = row.parse("birth_year", parse_birth_year, this_year=this_year)
     fields["id_number"] = ""
     if text := row.text("id_number"):
         try:
@@ -330,12 +332,12 @@ def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
     fields["tier"] = row.reference(
         "tier", refs["tiers"], _("Unknown talent tier “%(value)s”; use a code or name from the code sheet.")
     )
-    fields["disciplines"] = row.parse("disciplines", _parse_disciplines, lookup=refs["disciplines"]) or []
-    source = _choice(
+    fields["disciplines"] = row.parse("disciplines", parse_disciplines, lookup=refs["disciplines"]) or []
+    source = choice_cell(
         row, "source", refs["sources"], _("Unknown source “%(value)s”; use a source from the code sheet.")
     )
     fields["source"] = source or Source.OTHER
-    mode = _choice(row, "mode", refs["modes"], _("Write 全职 or 柔性 (not “%(value)s”)."))
+    mode = choice_cell(row, "mode", refs["modes"], _("Write 全职 or 柔性 (not “%(value)s”)."))
     fields["mode"] = mode or Mode.FULL_TIME
     # Blank: the service makes the importing officer the owner.
     fields["owner"] = row.parse("owner", refs["owners"].find)
@@ -366,9 +368,9 @@ def talents_check(*, rows: list[RawRow]) -> TalentsChecked:
         "degrees": ReferenceLookup(Degree),
         "tiers": ReferenceLookup(TalentTier),
         "disciplines": ReferenceLookup(Discipline),
-        "genders": _choice_lookup(Gender, GENDER_WORDS),
-        "modes": _choice_lookup(Mode, MODE_WORDS),
-        "sources": _choice_lookup(Source, SOURCE_WORDS),
+        "genders": choice_lookup(Gender, GENDER_WORDS),
+        "modes": choice_lookup(Mode, MODE_WORDS),
+        "sources": choice_lookup(Source, SOURCE_WORDS),
         "owners": _Owners(),
         "employers": _employers({texts["employer"] for _n, texts in rows if texts.get("employer")}),
     }

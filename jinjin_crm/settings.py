@@ -5,6 +5,7 @@ tasks run inline, so a bare machine can serve it. Production sets ``DATABASE_URL
 ``SECRET_KEY``, ``FIELD_ENCRYPTION_KEY`` and ``ALLOWED_HOSTS``; see README.md.
 """
 
+import importlib.util
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -172,7 +173,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Plotly's JavaScript comes from the installed plotly package (no CDN on the intranet), served as
+# static/plotly/plotly.min.js.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+]
 # WhiteNoise serves STATIC_ROOT and warns when it is missing (before the first collectstatic).
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

@@ -74,7 +74,10 @@ class LookupChoiceField(forms.ModelChoiceField):
             return None
         match = self.key_pattern.search(value)
         key = match.group(1).strip() if match else value
-        obj = self.queryset.filter(**{self.key_field: key}).first() if key else None
+        try:
+            obj = self.queryset.filter(**{self.key_field: key}).first() if key else None
+        except (ValueError, TypeError):
+            obj = None  # a name typed where the key is a number: try the name below
         if obj is None and not match:
             obj = self.queryset.filter(name=value).first()
         if obj is None:

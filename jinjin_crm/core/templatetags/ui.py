@@ -42,12 +42,35 @@ STAGE_TONES = {
     "interviewing": "gold",
     "hired": "green",
     "rejected": "red",
+    # placement terms (科技副总)
+    "upcoming": "grey",
+    "active": "green",
+    "ending": "gold",
+    "completed": "indigo",
+    "ended_early": "red",
     # background jobs
     "queued": "grey",
     "running": "blue",
     "succeeded": "green",
     "failed": "red",
     "skipped": "gold",
+    # policies: a policy's status, an application's state, a service request's state, a fund movement,
+    # and the calculator's verdict
+    "draft": "grey",
+    "repealed": "red",
+    "submitted": "blue",
+    "under_review": "gold",
+    "approved": "green",
+    "disbursed": "indigo",
+    "withdrawn": "grey",
+    "in_progress": "blue",
+    "resolved": "indigo",
+    "cancelled": "grey",
+    "commit": "blue",
+    "release": "grey",
+    "disburse": "indigo",
+    "eligible": "green",
+    "not_eligible": "red",
 }
 
 WAN_PER_YI = Decimal("10000")  # 1 亿元 = 10,000 万元
@@ -101,6 +124,38 @@ def money(value, empty="—"):
     if abs(amount) >= WAN_PER_YI:
         return _("%(amount)s 100M yuan") % {"amount": _grouped(amount / WAN_PER_YI)}
     return _("%(amount)s 10k yuan") % {"amount": _grouped(amount)}
+
+
+# Policies keep money in yuan (元) to the fen; pages show it in 万元 like every other figure.
+YUAN_PER_WAN = Decimal("10000")
+
+
+@register.filter
+def yuan_wan(value, empty="—"):
+    """An amount in yuan shown as a bare 万元 number (``1234500`` → ``123.45``), for columns whose
+    header carries the unit. Empty values show a dash."""
+    amount = _decimal(value)
+    if amount is None:
+        return empty
+    return _grouped(amount / YUAN_PER_WAN)
+
+
+@register.filter
+def yuan(value, empty="—"):
+    """An amount in yuan to the fen with thousands separators: ``33333.3`` → ``33,333.30``."""
+    amount = _decimal(value)
+    if amount is None:
+        return empty
+    return _grouped(amount)
+
+
+@register.filter
+def yuan_money(value, empty="—"):
+    """An amount in yuan with its unit, as ``money`` shows 万元 amounts (``1234500`` → ``123.45 万元``)."""
+    amount = _decimal(value)
+    if amount is None:
+        return empty
+    return money(amount / YUAN_PER_WAN, empty)
 
 
 @register.filter
@@ -236,6 +291,7 @@ RECORD_DETAIL_URLS = {
     "projects.enterprise": "projects:enterprise-detail",
     "projects.talentdemand": "projects:demand-detail",
     "talents.talent": "talents:talent-detail",
+    "policies.policyapplication": "policies:application-detail",
 }
 
 

@@ -35,7 +35,9 @@ class CampaignFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("title", "place", "university__name", "leader"))
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False, label=_("kind"))
     season = django_filters.ChoiceFilter(choices=seasons, label=_("season"))
-    university = django_filters.ModelChoiceFilter(queryset=University.objects.all(), label=_("university"))
+    university = django_filters.ModelChoiceFilter(
+        queryset=University.objects.all(), label=_("university or institute")
+    )
     officer = django_filters.ModelChoiceFilter(
         queryset=officers(), method="filter_officer", label=_("officer")
     )

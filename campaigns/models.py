@@ -23,7 +23,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class University(models.Model):
     class Kind(models.TextChoices):
         DOUBLE_FIRST_CLASS = "first_class", _("“Double First-Class” university")
-        UNIVERSITY = "university", _("university")
+        UNIVERSITY = "university", _("general university")
         INSTITUTE = "institute", _("research institute")
         VOCATIONAL = "vocational", _("vocational college")
 
@@ -34,8 +34,8 @@ class University(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("university")
-        verbose_name_plural = _("universities")
+        verbose_name = _("university or institute")
+        verbose_name_plural = _("universities and institutes")
         ordering = ["name"]
 
     def __str__(self):
@@ -46,7 +46,10 @@ class Partnership(models.Model):
     """A strategic cooperation agreement (战略合作协议) with a university or institute."""
 
     university = models.ForeignKey(
-        University, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("university")
+        University,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("university or institute"),
     )
     title = models.CharField(_("agreement"), max_length=200)
     signed_on = models.DateField(_("signed on"))
@@ -121,7 +124,7 @@ class Campaign(models.Model):
         null=True,
         blank=True,
         related_name="campaigns",
-        verbose_name=_("university"),
+        verbose_name=_("university or institute"),
     )
     # The delegation's leader is often a district leader without an account here: a name.
     leader = models.CharField(_("delegation leader"), max_length=50, blank=True)

@@ -70,7 +70,7 @@ class TalentQuerySet(models.QuerySet):
 
 
 class Talent(models.Model):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
@@ -172,6 +172,8 @@ class Talent(models.Model):
             models.Index(fields=["owner", "stage"], name="talent_owner_stage_idx"),
             models.Index(fields=["-updated_at", "-id"], name="talent_recent_idx"),
             models.Index(fields=["name", "birth_year"], name="talent_name_birth_idx"),
+            # "Talents from this university" on the campaigns' university pages.
+            models.Index(fields=["university"], name="talent_university_idx"),
         ]
         constraints = [
             # The same person cannot be entered twice: an ID number belongs to one record.

@@ -377,6 +377,10 @@ class Placement(models.Model):
     def status(self) -> str:
         return self.term_status()
 
+    @property
+    def status_label(self) -> str:
+        return TermStatus(self.status).label
+
 
 class OutcomeKind(models.TextChoices):
     PATENT = "patent", _("patent")

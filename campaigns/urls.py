@@ -22,6 +22,7 @@ urlpatterns = [
         views.campaign_project_unlink,
         name="campaign-project-unlink",
     ),
+    path("talents/<int:pk>/campaigns/", views.talent_campaigns, name="talent-campaigns"),
     path("universities/", views.university_list, name="university-list"),
     path("universities/new/", views.university_create, name="university-create"),
     path("universities/<int:pk>/", views.university_detail, name="university-detail"),

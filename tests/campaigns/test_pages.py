@@ -815,3 +815,27 @@ def test_plotly_is_served_from_the_installed_package():
     from django.contrib.staticfiles import finders
 
     assert finders.find("plotly/plotly.min.js")
+
+
+class TestTalentSection:
+    def test_the_talent_page_lists_campaigns_met_and_placements_served(self, client, leader):
+        visit = factories.campaign(title="南开大学专场招聘会")
+        talent = factories.talent(name="周密")
+        services.contact_record(campaign=visit, talent=talent, by=None, outcome="intent")
+        factories.placement(expert=talent, host=factories.enterprise(name="重庆江津精密机械有限公司"))
+        client.force_login(leader)
+
+        page = client.get(reverse("talents:talent-detail", args=[talent.pk]))
+        fragment = client.get(reverse("campaigns:talent-campaigns", args=[talent.pk]))
+
+        assert reverse("campaigns:talent-campaigns", args=[talent.pk]) in page.content.decode()
+        body = fragment.content.decode()
+        assert "南开大学专场招聘会" in body
+        assert "重庆江津精密机械有限公司" in body
+
+    def test_a_talent_met_nowhere_says_so(self, client, leader):
+        talent = factories.talent()
+        client.force_login(leader)
+        body = client.get(reverse("campaigns:talent-campaigns", args=[talent.pk])).content.decode()
+        assert "empty-state" in body
+        assert "<table" not in body

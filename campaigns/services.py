@@ -9,17 +9,20 @@ responsible officer only when the duplicate rules of the talents app find nobody
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinjin_crm.core.models import User
+from jinjin_crm.core.models import StageChange, User
+from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from projects.models import Enterprise, InvestmentProject
 from talents.models import Source, Stage, Talent
-from talents.selectors import Duplicate
-from talents.services import talent_create, talent_transition
+from talents.search import search_text_for
+from talents.selectors import Duplicate, talent_duplicates, talent_duplicates_many
+from talents.services import talent_create, talent_personal_data_normalise, talent_transition
 
 from .models import (
     Campaign,
@@ -332,8 +335,6 @@ def contact_record_person(
 ) -> tuple[Contact, bool]:
     """Record a person met by their details: linked to the talent the duplicate rules find, or a new
     lead. Returns the contact and whether a talent was created."""
-    from talents.selectors import talent_duplicates
-
     talent_fields = _normalised_identity(talent_fields)
     found = talent_duplicates(
         id_number=talent_fields.get("id_number", ""),
@@ -566,3 +567,228 @@ def placement_evaluate(
     placement.full_clean(exclude=["created_by"])
     placement.save(update_fields=["grade", "evaluation", "evaluated_on", "updated_at"])
     return placement
+
+
+# ================================================================================================
+# Bulk recording of the people met: thousands of sign-in rows (a season's campus visits, the demo
+# seed) in one transaction. Same rules as contact_record_person, written with bulk inserts.
+# ================================================================================================
+
+# What a person met may carry: the talent's facts, then the contact's own.
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "birth_year",
+    "id_number",
+    "phone",
+    "email",
+    "university",
+    "research_keywords",
+    "title",
+    "employer",
+    "location",
+)
+PERSON_CONTACT_FIELDS = ("outcome", "degree", "met_on", "notes", "disciplines")
+# Checked when the rows are written (they are model instances already, or set by the service).
+BULK_UNCHECKED = (
+    "highest_degree",
+    "tier",
+    "employer_enterprise",
+    "owner",
+    "created_by",
+    "consent_recorded_by",
+    "search_text",
+)
+
+
+def _row_messages(row: int, error: ValidationError) -> list[str]:
+    """``error`` as "Row n, field: message" lines, the field named as the pages name it."""
+
+    def label(name: str) -> str:
+        for model in (Contact, Talent):
+            try:
+                return str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return name
+
+    by_field = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    return [
+        _("Row %(row)d, %(field)s: %(message)s") % {"row": row, "field": label(name), "message": message}
+        if name and name != "__all__"
+        else _("Row %(row)d: %(message)s") % {"row": row, "message": message}
+        for name, messages in by_field.items()
+        for message in messages
+    ]
+
+
+def _person_keys(talent: Talent) -> list[tuple]:
+    """What makes two rows the same person, by the duplicate rules of the talents app."""
+    keys = []
+    if talent.id_number:
+        keys.append(("id_number", talent.id_number))
+    if talent.phone:
+        keys.append(("phone", talent.phone))
+    if talent.name and talent.birth_year and talent.university:
+        keys.append(("person", talent.name, talent.birth_year, talent.university))
+    return keys
+
+
+@transaction.atomic
+def contacts_bulk_record(
+    *, campaign: Campaign, by: User | None, people: list[dict]
+) -> tuple[list[Contact], int]:
+    """Record many people met on ``campaign`` at once, as ``contact_record_person`` does one by one.
+
+    Each person (a dict of talent facts from ``PERSON_FIELDS`` plus ``outcome``, ``degree``,
+    ``met_on``, ``notes`` and ``disciplines``) is linked to the talent the duplicate rules find, or
+    becomes a new lead of the campaign's responsible officer, sourced from the campaign. Every talent
+    is moved forward to the stage its outcome implies, with a stage-history line per step; a linked
+    talent moves through ``talent_advance``, so never backwards and never out of a closed stage.
+
+    All or nothing: every row is checked before anything is written, and the errors of all rows are
+    raised together under ``people`` ("Row n, field: message"). A person may be met once per
+    campaign: two rows for the same person, or a person the campaign already has, are errors.
+
+    Returns the contacts, in the order of ``people``, and the number of talents created. The talents,
+    their disciplines, history and the contacts go in with bulk inserts and the duplicate look-up is
+    batched, so a sheet of thousands costs a few dozen queries rather than a dozen per row.
+    """
+    allowed = set(PERSON_FIELDS) | set(PERSON_CONTACT_FIELDS)
+    errors: list[str] = []
+    rows: list[tuple[int, Talent, Contact, list]] = []
+    now = timezone.now()
+    for row, person in enumerate(people, start=1):
+        unknown = set(person) - allowed
+        if unknown:
+            raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+        talent = Talent(
+            **{name: person[name] for name in PERSON_FIELDS if person.get(name) not in (None, "")},
+            highest_degree=person.get("degree"),
+            owner=campaign.lead_officer,
+            assigned_at=now,
+            source=Source.CAMPAIGN,
+            source_detail=campaign.title[:200],
+            created_by=by,
+        )
+        talent.name = (talent.name or "").strip()
+        contact = Contact(
+            campaign=campaign,
+            outcome=person.get("outcome") or Outcome.CONSULTED,
+            degree=person.get("degree"),
+            met_on=person.get("met_on") or _default_met_on(campaign),
+            notes=person.get("notes") or "",
+            recorded_by=by,
+        )
+        try:
+            talent_personal_data_normalise(talent)
+            talent.clean_fields(exclude=BULK_UNCHECKED)
+            _check_contact(contact)
+        except ValidationError as exc:
+            errors.extend(_row_messages(row, exc))
+            continue
+        rows.append((row, talent, contact, list(person.get("disciplines") or ())))
+
+    found = talent_duplicates_many(
+        [
+            {
+                "id_number": talent.id_number,
+                "phone": talent.phone,
+                "name": talent.name,
+                "birth_year": talent.birth_year,
+                "university": talent.university,
+            }
+            for _row, talent, _contact, _disciplines in rows
+        ]
+    )
+    matches = [existing_talent(duplicates) for duplicates in found]
+    already = set(
+        Contact.objects.filter(
+            campaign=campaign, talent__in=[match.pk for match in matches if match is not None]
+        ).values_list("talent_id", flat=True)
+    )
+    seen: dict[tuple, int] = {}
+    for (row, talent, _contact, _disciplines), match in zip(rows, matches, strict=True):
+        if match is not None and match.pk in already:
+            errors.append(
+                _("Row %(row)d: %(message)s")
+                % {
+                    "row": row,
+                    "message": _("%(name)s is already recorded on this campaign.") % {"name": match.name},
+                }
+            )
+            continue
+        keys = ([("talent", match.pk)] if match is not None else []) + _person_keys(talent)
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is not None:
+            errors.append(
+                _("Row %(row)d: the same person as row %(other)d; a person is met once per campaign.")
+                % {"row": row, "other": earlier}
+            )
+        for key in keys:
+            seen.setdefault(key, row)
+    if errors:
+        raise ValidationError({"people": errors})
+
+    # New people: leads of the responsible officer, moved at once to the stage of their outcome.
+    new = [
+        (talent, contact, disciplines)
+        for (_r, talent, contact, disciplines), match in zip(rows, matches, strict=True)
+        if match is None
+    ]
+    today = timezone.localdate()
+    for talent, contact, disciplines in new:
+        talent.stage = OUTCOME_STAGE[contact.outcome]
+        if talent.stage == Stage.SIGNED:
+            talent.signed_on = min(contact.met_on, today)
+        talent.search_text = search_text_for(
+            name=talent.name,
+            university=talent.university,
+            disciplines=disciplines,
+            keywords=talent.research_keywords,
+            phone=talent.phone,
+        )
+    created = Talent.objects.bulk_create([talent for talent, _contact, _disciplines in new], batch_size=500)
+    Talent.history.bulk_history_create(created, batch_size=500, default_user=by)
+    Link = Talent.disciplines.through
+    Link.objects.bulk_create(
+        [
+            Link(talent_id=talent.pk, discipline_id=discipline.pk)
+            for talent, _contact, disciplines in new
+            for discipline in dict.fromkeys(disciplines)
+        ],
+        batch_size=1000,
+    )
+    note = _("Met on %(campaign)s") % {"campaign": campaign}
+    talent_type = ContentType.objects.get_for_model(Talent)
+    changes = []
+    for talent, _contact, _disciplines in new:
+        path = PIPELINE[: PIPELINE.index(talent.stage) + 1]
+        for before, after in zip(("", *path[:-1]), path, strict=True):
+            changes.append(
+                StageChange(
+                    content_type=talent_type,
+                    object_id=talent.pk,
+                    from_stage=before,
+                    to_stage=after,
+                    changed_by=by,
+                    changed_at=now,
+                    note=note,
+                )
+            )
+    StageChange.objects.bulk_create(changes, batch_size=1000)
+
+    contacts = []
+    for (_row, talent, contact, _disciplines), match in zip(rows, matches, strict=True):
+        contact.talent = match or talent
+        if contact.degree is None:
+            contact.degree = contact.talent.highest_degree
+        contacts.append(contact)
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+    for contact, match in zip(contacts, matches, strict=True):
+        if match is not None:
+            talent_advance(talent=match, outcome=contact.outcome, on=contact.met_on, by=by, note=note)
+    for talent, _contact, _disciplines in new:
+        # Matching (by task name, as the talents app asks) scores the new talents.
+        request_task("matching.recompute_talent", talent.pk)
+    return contacts, len(created)

@@ -93,7 +93,7 @@ def _apply(talent: Talent, fields: dict) -> None:
         setattr(talent, name, value)
 
 
-def _normalise_personal_data(talent: Talent) -> list[str]:
+def talent_personal_data_normalise(talent: Talent) -> list[str]:
     """Validate and normalise ID number and phone; fill gender and birth year from the ID number.
 
     Returns warnings for the officer (an area code not in the table); raises on hard errors.
@@ -180,7 +180,7 @@ def talent_create(
         raise ValidationError({"stage": _("Unknown stage “%(stage)s”.") % {"stage": stage}})
     talent = Talent(stage=stage, created_by=by)
     _apply(talent, fields)
-    _normalise_personal_data(talent)
+    talent_personal_data_normalise(talent)
     if talent.owner is None and by is not None and by.can_write:
         talent.owner = by
     if talent.owner is not None:
@@ -213,7 +213,7 @@ def talent_update(*, talent: Talent, by: User | None, disciplines=None, **fields
     if talent.anonymised_at:
         raise ApplicationError(_("This record was anonymised and cannot be changed."), code="anonymised")
     _apply(talent, fields)
-    _normalise_personal_data(talent)
+    talent_personal_data_normalise(talent)
     return _save(talent, disciplines=disciplines, by=by)
 
 

@@ -28,7 +28,8 @@ def test_the_demo_holds_what_it_promises(monkeypatch):
 
 
 def check_stages():
-    assert Talent.objects.count() == COUNT
+    # The campaigns demo adds the people met on campaigns and the experts it places; not counted here.
+    assert Talent.objects.filter(campaign_contacts__isnull=True, placements__isnull=True).count() == COUNT
     for stage in Stage.values:
         assert Talent.objects.filter(stage=stage).exists(), stage
     onboarded = Talent.objects.filter(stage=Stage.ONBOARDED).first()

@@ -12,6 +12,7 @@ from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
 from jinjin_crm.matching import api_catalogue as matching_api_catalogue
 from jinjin_crm.matching import api_matches as matching_api_matches
+from policies import api as policies_api
 from projects import api as projects_api
 from talents import api as talents_api
 
@@ -39,6 +40,7 @@ for prefix, viewset, basename in (
     *matching_api_catalogue.ROUTES,
     *matching_api_matches.ROUTES,
     *campaigns_api.ROUTES,
+    *policies_api.ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("talents.urls")),
     path("", include("jinjin_crm.matching.urls")),
     path("", include("campaigns.urls")),
+    path("", include("policies.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

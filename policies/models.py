@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -325,7 +325,7 @@ class ApplicationState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("under review")
     APPROVED = "approved", _("approved")
     DISBURSED = "disbursed", _("disbursed")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("application state", "rejected")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
@@ -501,7 +501,7 @@ class ServiceKind(models.TextChoices):
 
 
 class ServiceState(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("service request state", "open")
     IN_PROGRESS = "in_progress", _("in progress")
     RESOLVED = "resolved", _("resolved")
     CANCELLED = "cancelled", _("cancelled")

@@ -33,6 +33,8 @@ SECTIONS = (
     Section(_("Policies"), "policies:policy-list", _("Policies")),
     Section(_("Applications"), "policies:application-list", _("Policies")),
     Section(_("Funds"), "policies:fund-list", _("Policies")),
+    Section(_("Service requests"), "policies:service-board", _("Policies")),
+    Section(_("Eligibility calculator"), "policies:calculator", _("Policies")),
     Section(_("Dashboard"), "dashboard:home", _("Leadership")),
     Section(_("Background jobs"), "jobs", _("System")),
     Section(_("API documentation"), "api:docs", _("System")),

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from jinjin_crm.core.task_requests import task_requests_held
 
@@ -39,7 +40,13 @@ class Command(BaseCommand):
             if importlib.util.find_spec(module_name) is not None:
                 modules.append((app_config.label, importlib.import_module(module_name)))
         superseded = {name for _label, module in modules for name in getattr(module, "SUPERSEDES_TASKS", ())}
-        with task_requests_held(suppress=superseded), transaction.atomic():
+        # The records' own words (stage notes, eligibility reasons) are kept in the district's
+        # language, whatever language the caller has active.
+        with (
+            translation.override(settings.LANGUAGE_CODE),
+            task_requests_held(suppress=superseded),
+            transaction.atomic(),
+        ):
             for label, module in modules:
                 summary = module.seed()
                 self.stdout.write(f"Demo data, {label}: {summary} created.")

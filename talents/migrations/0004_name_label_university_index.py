@@ -5,27 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0006_jobrun'),
-        ('projects', '0001_initial'),
-        ('talents', '0003_search_index_statistics'),
+        ("core", "0006_jobrun"),
+        ("projects", "0001_initial"),
+        ("talents", "0003_search_index_statistics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltalent',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='full name'),
+            model_name="historicaltalent",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="full name"),
         ),
         migrations.AlterField(
-            model_name='talent',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='full name'),
+            model_name="talent",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="full name"),
         ),
         migrations.AddIndex(
-            model_name='talent',
-            index=models.Index(fields=['university'], name='talent_university_idx'),
+            model_name="talent",
+            index=models.Index(fields=["university"], name="talent_university_idx"),
         ),
     ]

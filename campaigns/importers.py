@@ -56,7 +56,7 @@ from jinjin_crm.core.models import Degree, Discipline, User
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from talents import importers as talent_importers
 from talents.models import Gender, Talent
-from talents.selectors import Duplicate, talent_duplicates_many
+from talents.selectors import talent_duplicates_many
 
 from . import services
 from .models import Campaign, Contact, Kind, Outcome
@@ -333,12 +333,6 @@ def _row_fields(row: _ContactRow, refs: dict, campaign: Campaign, today: datetim
     }
 
 
-def _same_person_possible(person: dict, duplicate: Duplicate) -> bool:
-    # An ID number identifies a person: a record holding another one is someone else.
-    theirs = duplicate.talent.id_number
-    return not (person["id_number"] and theirs and theirs != person["id_number"])
-
-
 def _person_key(person: dict) -> tuple | None:
     if person["name"] and person["birth_year"] and person["university"]:
         return (person["name"], person["birth_year"], person["university"])
@@ -382,11 +376,8 @@ def contacts_check(*, campaign: Campaign, rows: list[RawRow]) -> ContactsChecked
     plans: list[RowPlan] = []
     for (_row, fields), duplicates in zip(parsed, found, strict=True):
         person = fields["person"]
-        candidates = [duplicate for duplicate in duplicates if _same_person_possible(person, duplicate)]
-        # The ID number decides first, then a mobile, then name, birth year and university.
-        candidates.sort(key=lambda duplicate: not duplicate.by_id_number)
-        talent = services.existing_talent(candidates)
-        reason = next((d.reason for d in candidates if d.talent == talent), "") if talent else ""
+        talent = services.existing_talent(duplicates, id_number=person["id_number"])
+        reason = next((d.reason for d in duplicates if d.talent == talent), "") if talent else ""
         plans.append(RowPlan(talent=talent, reason=reason))
     on_campaign = _already_on(campaign, {plan.talent.pk for plan in plans if plan.talent})
 

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,10 +229,6 @@ def contact_record(
     A talent is recorded once per campaign: a second contact is refused (change the outcome instead).
     The degree defaults to the talent's highest degree today.
     """
-    if Contact.objects.filter(campaign=campaign, talent=talent).exists():
-        raise ValidationError(
-            {"talent": _("%(name)s is already recorded on this campaign.") % {"name": talent.name}}
-        )
     contact = Contact(
         campaign=campaign,
         talent=talent,
@@ -243,7 +239,18 @@ def contact_record(
         recorded_by=by,
     )
     _check_contact(contact)
-    contact.save()
+    try:
+        # The unique constraint decides, so two officers recording the same person at once (or a
+        # double click) get this error rather than a server error.
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "talent": _("%(name)s is already recorded on this campaign; change the outcome in the table.")
+                % {"name": talent.name}
+            }
+        ) from None
     talent_advance(
         talent=talent,
         outcome=outcome,
@@ -278,13 +285,24 @@ def contact_update(
     return contact
 
 
-def existing_talent(duplicates: list[Duplicate]) -> Talent | None:
-    """The record a person met is linked to: the first certain duplicate (same ID number or phone),
-    else the first probable one (same name, birth year and university); ``None`` for a new person."""
-    for duplicate in duplicates:
-        if duplicate.certain:
-            return duplicate.talent
-    return duplicates[0].talent if duplicates else None
+def existing_talent(duplicates: list[Duplicate], *, id_number: str = "") -> Talent | None:
+    """The record a person met is linked to, by the duplicate rules of the talents app: the one with
+    the same ID number, else the first with the same mobile, else the first with the same name,
+    birth year and university; ``None`` for a new person.
+
+    An ID number identifies a person: when ``id_number`` (normalised) is given, a record holding
+    another ID number is someone else, however alike the rest.
+    """
+    candidates = [
+        duplicate
+        for duplicate in duplicates
+        if not (id_number and duplicate.talent.id_number and duplicate.talent.id_number != id_number)
+    ]
+    for rule in (lambda d: d.by_id_number, lambda d: d.certain, lambda d: True):
+        found = next((duplicate.talent for duplicate in candidates if rule(duplicate)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def lead_create(*, campaign: Campaign, by: User | None, disciplines=(), **talent_fields) -> Talent:
@@ -343,7 +361,7 @@ def contact_record_person(
         birth_year=talent_fields.get("birth_year"),
         university=talent_fields.get("university", ""),
     )
-    talent = existing_talent(found)
+    talent = existing_talent(found, id_number=talent_fields.get("id_number", ""))
     created = talent is None
     if created:
         talent = lead_create(
@@ -373,7 +391,15 @@ def campaign_project_link(
                 % {"campaign": existing.campaign}
             }
         )
-    return CampaignProject.objects.create(campaign=campaign, project=project, notes=notes, linked_by=by)
+    try:
+        with transaction.atomic():
+            return CampaignProject.objects.create(
+                campaign=campaign, project=project, notes=notes, linked_by=by
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"project": _("This project was just recorded as coming from another campaign.")}
+        ) from None
 
 
 @transaction.atomic
@@ -701,7 +727,10 @@ def contacts_bulk_record(
             for _row, talent, _contact, _disciplines in rows
         ]
     )
-    matches = [existing_talent(duplicates) for duplicates in found]
+    matches = [
+        existing_talent(duplicates, id_number=talent.id_number)
+        for duplicates, (_row, talent, _contact, _disciplines) in zip(found, rows, strict=True)
+    ]
     already = set(
         Contact.objects.filter(
             campaign=campaign, talent__in=[match.pk for match in matches if match is not None]

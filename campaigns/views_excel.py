@@ -115,7 +115,8 @@ def contact_export(request, pk):
     unmasked = request.GET.get("unmasked") == "1"
     if unmasked and not request.user.has_perm(exports.PERSONAL_DATA_PERMISSION):
         raise PermissionDenied
-    reason = (request.POST.get("reason") or request.GET.get("reason") or "").strip()
+    # The reason comes in a POST only: a link must not be able to make an export in someone's name.
+    reason = (request.POST.get("reason") or "").strip() if request.method == "POST" else ""
     if unmasked and not reason:
         form = ExportReasonForm(request.POST) if request.method == "POST" else ExportReasonForm()
         status = 400 if request.method == "POST" else 200

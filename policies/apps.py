@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policies and funds")
+
+    def ready(self):
+        # Register the tasks in every process: talents asks for policies.propose_benefits by name
+        # (it may not import policies), and a name resolves to a task, honouring
+        # CELERY_TASK_ALWAYS_EAGER, only once its module is imported.
+        from . import tasks  # noqa: F401

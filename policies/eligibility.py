@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from .models import GRANTED_STATES, Benefit, PolicyApplication
+from .models import GRANTED_STATES, Benefit, FundMovement, MovementKind, PolicyApplication
 from .rules import (
     AmountBasis,
     BenefitRules,
@@ -122,8 +123,12 @@ def attributes_for_talent(talent) -> Attributes:
         )
         .get()
     )
-    granted = PolicyApplication.objects.filter(talent_id=talent.pk, state__in=GRANTED_STATES).values_list(
-        "benefit_id", flat=True
+    # Money paid counts as granted even when the approval was later revoked: a benefit is paid once.
+    paid = FundMovement.objects.filter(application=OuterRef("pk"), kind=MovementKind.DISBURSE)
+    granted = (
+        PolicyApplication.objects.filter(talent_id=talent.pk)
+        .filter(Q(state__in=GRANTED_STATES) | Exists(paid))
+        .values_list("benefit_id", flat=True)
     )
     return Attributes(
         degree=row["highest_degree__code"],

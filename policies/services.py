@@ -232,11 +232,17 @@ def _required(text: str, field: str, message: str) -> str:
     return text
 
 
-def _application_date(on: datetime.date | None) -> datetime.date:
+def _application_date(on: datetime.date | None, *, not_before: datetime.date | None = None) -> datetime.date:
     today = timezone.localdate()
     on = on or today
     if on > today:
         raise ValidationError({"on": _("This date cannot be in the future.")})
+    # Eligibility depends on the date (age, months since onboarding): a step is never dated before
+    # the check it follows.
+    if not_before and on < not_before:
+        raise ValidationError(
+            {"on": _("This date cannot be before %(date)s, the date of the draft.") % {"date": not_before}}
+        )
     return on
 
 
@@ -257,6 +263,12 @@ def _check_open(benefit: Benefit, on: datetime.date) -> None:
 
 
 def _assess(*, talent, benefit: Benefit, on: datetime.date) -> BenefitResult:
+    if talent.anonymised_at:
+        raise ApplicationError(
+            _("This record was anonymised: nothing can be applied for on it."),
+            code="anonymised",
+            attr="talent",
+        )
     return evaluate_benefit(benefit, attributes_for_talent(talent), on=on, reference=Reference.load())
 
 
@@ -347,7 +359,8 @@ def application_submit(
     changed since the draft, or since it was returned), and amount, installments and fund are fixed
     anew; a talent who no longer qualifies is refused with the reasons."""
     locked = _lock(application, ApplicationAction.SUBMIT)
-    on = _application_date(on)
+    drafted = locked.eligibility.get("on")
+    on = _application_date(on, not_before=datetime.date.fromisoformat(drafted) if drafted else None)
     benefit = Benefit.objects.select_related("policy", "fund").get(pk=locked.benefit_id)
     _check_open(benefit, on)
     result = _assess(talent=locked.talent, benefit=benefit, on=on)

@@ -201,6 +201,9 @@ def talent_create(
             raise DuplicateSuspected(found)
     _save(talent, disciplines=disciplines, by=by)
     stage_change_record(record=talent, from_stage="", to_stage=stage, by=by, note=note or _("created"))
+    if stage == Stage.ONBOARDED:
+        # A talent recorded as already onboarded (a park system's push) gets 免申即享 too.
+        request_task("policies.propose_benefits", talent.pk)
     return talent
 
 

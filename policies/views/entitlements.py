@@ -62,8 +62,6 @@ def talent_entitlement_apply(request, pk):
     )
     talent_url = reverse("talents:talent-detail", args=[talent.pk]) + "#applications"
     try:
-        if talent.anonymised_at:
-            raise ValidationError(_("This record was anonymised and cannot be changed."))
         application = services.application_create(talent=talent, benefit=benefit, by=request.user)
     except (ApplicationError, ValidationError) as exc:
         reasons = [exc.message] if isinstance(exc, ApplicationError) else exc.messages

@@ -315,3 +315,11 @@ def test_contact_export_runs_the_same_queries_for_5_and_50_contacts(officer_clie
         return len(queries)
 
     assert count_queries(5) == count_queries(50)
+
+
+def test_a_link_with_a_reason_does_not_export_contacts_in_the_clear(client, officer, campaign):
+    client.force_login(grant_personal_data(officer))
+    meet(campaign, officer, Outcome.CONSULTED)
+    response = client.get(contact_url(campaign), {"unmasked": "1", "reason": "核对"})
+    assert response.status_code == 200
+    assert not PersonalDataAccess.objects.exists()

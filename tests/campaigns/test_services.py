@@ -402,3 +402,34 @@ class TestUniversities:
         with pytest.raises(ValidationError) as caught:
             university_create(name="重庆大学")
         assert "name" in caught.value.message_dict
+
+
+class TestLinkingRules:
+    def test_a_record_with_another_id_number_is_someone_else(self):
+        visit = factories.campaign()
+        other = factories.talent(
+            name="王芳", phone="13900002222", id_number=factories.national_id("19950101")
+        )
+        contact, created = contact_record_person(
+            campaign=visit,
+            by=None,
+            name="王芳",
+            phone="13900002222",
+            id_number=factories.national_id("19960202"),
+        )
+        assert created
+        assert contact.talent_id != other.pk
+        other.refresh_from_db()
+        assert other.stage == Stage.LEAD
+
+    def test_the_same_id_number_wins_over_a_phone_match(self):
+        visit = factories.campaign()
+        number = factories.national_id("19970303")
+        by_phone = factories.talent(name="赵强", phone="13900003333")
+        by_id = factories.talent(name="赵强", id_number=number)
+        contact, created = contact_record_person(
+            campaign=visit, by=None, name="赵强", phone="13900003333", id_number=number
+        )
+        assert not created
+        assert contact.talent_id == by_id.pk
+        assert contact.talent_id != by_phone.pk

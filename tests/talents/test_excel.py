@@ -478,3 +478,13 @@ def test_the_template_reads_back_and_its_example_row_passes_the_checks(officer_c
     checked = importers.talents_check(rows=rows)
     assert checked.errors == []
     assert [fields["owner"] for _number, fields in checked.rows] == [officer]
+
+
+def test_a_link_with_a_reason_does_not_export_in_the_clear(client, officer):
+    """The reason is taken from a POST only: a link someone is sent cannot make the logged export."""
+    client.force_login(grant_personal_data(officer))
+    _talents(officer, 1)
+    response = client.get(export_url(), {"unmasked": "1", "reason": "核对"})
+    assert response.status_code == 200
+    assert b"data-export-reason-form" in response.content
+    assert not PersonalDataAccess.objects.exists()

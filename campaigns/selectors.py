@@ -24,7 +24,17 @@ from projects.models import Stage as ProjectStage
 from talents.models import Stage as TalentStage
 from talents.models import Talent
 
-from .models import Campaign, CampaignProject, Contact, Outcome, Placement, PlacementBatch, University
+from .models import (
+    Campaign,
+    CampaignProject,
+    Contact,
+    Outcome,
+    Partnership,
+    Placement,
+    PlacementBatch,
+    PlacementOutcome,
+    University,
+)
 
 MASTER_CODE = "MASTER"
 SIGNED_PROJECT_STAGES = (
@@ -34,6 +44,9 @@ SIGNED_PROJECT_STAGES = (
     ProjectStage.AT_CAPACITY,
 )
 FUNNEL_STEPS = ("consulted", "intents", "masters", "signed", "onboarded")
+# The step each rate is taken of. Master's+ and signed are both shares of the intents (a signed
+# contact need not hold a master's degree, so signed is not a share of master's+).
+RATE_BASE = {"intents": "consulted", "masters": "intents", "signed": "intents", "onboarded": "signed"}
 
 
 @dataclass(frozen=True)
@@ -49,12 +62,10 @@ class Funnel:
         return [(name, getattr(self, name)) for name in FUNNEL_STEPS]
 
     def rate(self, step: str) -> float | None:
-        """The share of the previous step that reached ``step`` (None for the first, or from 0)."""
-        index = FUNNEL_STEPS.index(step)
-        if index == 0:
-            return None
-        before = getattr(self, FUNNEL_STEPS[index - 1])
-        return getattr(self, step) / before if before else None
+        """The share of its base step (``RATE_BASE``) that reached ``step``; None for the first step
+        or when the base is empty."""
+        base = getattr(self, RATE_BASE[step]) if step in RATE_BASE else 0
+        return getattr(self, step) / base if base else None
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.steps)
@@ -133,9 +144,20 @@ def campaign_list(*, filters: dict | None = None, queryset: QuerySet | None = No
     from .filters import CampaignFilter
 
     base = (queryset if queryset is not None else Campaign.objects.all()).for_list()
-    return _ordered(
-        CampaignFilter(filters or {}, queryset=base).qs.annotate(**funnel_aggregates("contacts__"))
-    )
+    return _ordered(CampaignFilter(filters or {}, queryset=base).qs.annotate(**funnel_subqueries()))
+
+
+def funnel_subqueries() -> dict:
+    """The funnel of each campaign as one correlated subquery per step (over the campaign's contacts).
+
+    Not a join with GROUP BY: that counts every contact of every campaign the filters keep before the
+    page is cut (300,000 contacts for a page of 20 at district scale, ~0.5 s). A subquery in the
+    select list is evaluated for the page's rows only, each by the (campaign, outcome) index."""
+    contacts = Contact.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    return {
+        name: Coalesce(Subquery(contacts.annotate(n=aggregate).values("n")), 0)
+        for name, aggregate in funnel_aggregates().items()
+    }
 
 
 def campaigns_in_month(*, year: int, month: int, queryset: QuerySet | None = None) -> dict:
@@ -211,17 +233,28 @@ def university_list(*, filters: dict | None = None) -> QuerySet:
     from .filters import UniversityFilter
 
     today = timezone.localdate()
+    # Correlated subqueries rather than joins with GROUP BY: only the page's rows are counted, and the
+    # talents by ``talent_university_idx`` alone (COUNT of the indexed column: an index-only scan).
     talents = (
         Talent.objects.filter(university=OuterRef("name"))
         .order_by()
         .values("university")
+        .annotate(n=Count("university"))
+    )
+    campaigns = (
+        Campaign.objects.filter(university=OuterRef("pk"))
+        .order_by()
+        .values("university")
         .annotate(n=Count("id"))
     )
-    current = Q(partnerships__ends_on__isnull=True) | Q(partnerships__ends_on__gte=today)
+    current = Partnership.objects.filter(university=OuterRef("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    current = current.order_by().values("university").annotate(n=Count("id"))
     base = University.objects.annotate(
-        campaign_count=Count("campaigns", distinct=True),
-        current_partnerships=Count("partnerships", filter=current, distinct=True),
-        talent_count=Coalesce(Subquery(talents.values("n")[:1]), 0),
+        campaign_count=Coalesce(Subquery(campaigns.values("n")), 0),
+        current_partnerships=Coalesce(Subquery(current.values("n")), 0),
+        talent_count=Coalesce(Subquery(talents.values("n")), 0),
     )
     return _ordered(UniversityFilter(filters or {}, queryset=base).qs)
 
@@ -238,13 +271,18 @@ def placement_list(*, filters: dict | None = None, queryset: QuerySet | None = N
     from .filters import PlacementFilter
 
     base = (queryset if queryset is not None else Placement.objects.all()).for_list()
+    # Subqueries, as for the campaigns' funnels: only the page's placements have their outcomes counted.
+    outcomes = PlacementOutcome.objects.filter(placement=OuterRef("pk")).order_by().values("placement")
+    money = DecimalField(max_digits=16, decimal_places=2)
     return _ordered(PlacementFilter(filters or {}, queryset=base).qs).annotate(
-        outcome_count=Count("outcomes"),
-        patents=Count("outcomes", filter=Q(outcomes__kind="patent")),
+        outcome_count=Coalesce(Subquery(outcomes.annotate(n=Count("id")).values("n")), 0),
+        patents=Coalesce(Subquery(outcomes.filter(kind="patent").annotate(n=Count("id")).values("n")), 0),
         revenue=Coalesce(
-            Sum("outcomes__amount", filter=Q(outcomes__kind="revenue")),
+            Subquery(
+                outcomes.filter(kind="revenue").annotate(n=Sum("amount")).values("n"), output_field=money
+            ),
             Value(Decimal("0")),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
+            output_field=money,
         ),
     )
 

@@ -3,7 +3,7 @@ and the Plotly figures drawn by ``templates/ui/_plotly.html``."""
 
 from django.utils.translation import gettext_lazy as _
 
-from ..selectors import FUNNEL_STEPS, Funnel
+from ..selectors import FUNNEL_STEPS, RATE_BASE, Funnel
 
 STEP_LABELS = {
     "consulted": _("Consulted"),
@@ -12,9 +12,6 @@ STEP_LABELS = {
     "signed": _("Signed"),
     "onboarded": _("Onboarded"),
 }
-# The step each rate is taken of. Master's+ and signed are both shares of the intents (a signed
-# contact need not hold a master's degree, so signed is not a share of master's+).
-RATE_BASE = {"intents": "consulted", "masters": "intents", "signed": "intents", "onboarded": "signed"}
 # The campaign's target for each step that has one (onboarding comes later and has none).
 TARGET_FIELDS = {
     "consulted": "target_consultations",
@@ -34,13 +31,6 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.1%}"
 
 
-def step_rate(funnel: Funnel, name: str) -> float | None:
-    """The share of its base step (``RATE_BASE``) that reached step ``name``; None for the first step
-    or when the base is empty."""
-    base = getattr(funnel, RATE_BASE[name]) if name in RATE_BASE else 0
-    return getattr(funnel, name) / base if base else None
-
-
 def funnel_steps(funnel: Funnel, campaign=None) -> list[dict]:
     """The funnel as table rows: each step's count, its rate (the share of its base step), and (for a
     campaign) its target and how much of it was reached."""
@@ -54,7 +44,7 @@ def funnel_steps(funnel: Funnel, campaign=None) -> list[dict]:
                 "name": name,
                 "label": STEP_LABELS[name],
                 "value": value,
-                "rate": percent(step_rate(funnel, name)),
+                "rate": percent(funnel.rate(name)),
                 "base": STEP_LABELS[RATE_BASE[name]] if name in RATE_BASE else "",
                 "target": target,
                 "reached": percent(reached),
@@ -66,10 +56,10 @@ def funnel_steps(funnel: Funnel, campaign=None) -> list[dict]:
 
 
 def funnel_figure(funnel: Funnel) -> dict:
-    """One funnel, each bar labelled with its count and its rate (``step_rate``)."""
+    """One funnel, each bar labelled with its count and its rate (``Funnel.rate``)."""
     labels = []
     for name, value in funnel.steps:
-        rate = step_rate(funnel, name)
+        rate = funnel.rate(name)
         labels.append(f"{value:,}" + (f"（{rate:.1%}）" if rate is not None else ""))
     return {
         "data": [

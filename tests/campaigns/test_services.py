@@ -60,6 +60,8 @@ class TestFunnel:
 
         assert figures.as_dict() == {"consulted": 9, "intents": 5, "masters": 3, "signed": 2, "onboarded": 1}
         assert figures.rate("intents") == pytest.approx(5 / 9)
+        # Signed is a share of the intents, not of the master's (a signed person need not hold one).
+        assert figures.rate("signed") == pytest.approx(2 / 5)
         assert figures.rate("consulted") is None
 
     def test_degree_at_the_time_counts_not_the_degree_today(self):

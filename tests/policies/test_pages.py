@@ -28,15 +28,14 @@ HOUSING_CRITERIA = [
 
 @pytest.fixture
 def officer_client(client, officer):
-    # Pages in English: the messages are checked against their source text.
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    # No language cookie: the pages are in Chinese, as every officer sees them, and the messages are
+    # checked in the words shown.
     client.force_login(officer)
     return client
 
 
 @pytest.fixture
 def leader_client(client, leader):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(leader)
     return client
 
@@ -182,9 +181,9 @@ def test_library_groups_policies_by_series_with_benefits_in_plain_language(offic
     factories.policy(title="江津区青年人才专项政策", series="10", document_number="江津人才〔2024〕3号")
     body = html(officer_client.get(reverse("policies:policy-list")))
     assert body.index('data-series="1"') < body.index('data-series="10"')
-    assert "Highest degree at least 硕士" in body
-    assert "Works full-time at an enterprise in the district" in body
-    assert "At most 35 years old on the application date" in body
+    assert "最高学历不低于硕士" in body
+    assert "在本区企业全职工作" in body
+    assert "申报时年龄不超过35岁" in body
     # The amount table in 万元: a doctor 20, a master 10; installments as shares.
     assert re.search(r"博士</th><td class=\"num\">20\.00<", body)
     assert "50% / 25% / 25%" in body
@@ -211,10 +210,10 @@ def test_calculator_shows_eligible_and_ineligible_benefits_with_reasons(officer_
     housing_row = re.search(rf'<tr data-benefit="{housing.pk}" data-eligible="1".*?</tr>', body, re.S).group(
         0
     )
-    assert "Highest degree 博士 meets the minimum 硕士." in housing_row
+    assert "最高学历为博士，满足最低学历硕士。" in housing_row
     assert "20.00" in housing_row  # 200,000 yuan for a doctor, in 万元
     youth_row = re.search(rf'<tr data-benefit="{youth.pk}" data-eligible="0".*?</tr>', body, re.S).group(0)
-    assert "over the limit of 35" in youth_row
+    assert "40岁，超过35岁的年龄上限。" in youth_row
     assert 'data-passed="0"' in youth_row
     assert 'data-eligible-count="1"' in body
 
@@ -226,7 +225,7 @@ def test_calculator_shows_bad_input_under_the_field(officer_client, housing):
     )
     assert response.status_code == 400
     body = html(response)
-    assert "Give the birth year or the age, not two that disagree." in body
+    assert "出生年份与年龄不一致，请只填写其一。" in body
     assert "data-results" not in body
     assert 'value="1990"' in body  # nothing typed is lost
 
@@ -247,7 +246,7 @@ def test_panel_shows_entitlements_and_files_an_application(officer_client, offic
     body = html(officer_client.get(url))
     assert f'data-apply="{housing.pk}"' in body
     assert f'data-apply="{youth.pk}"' not in body  # 45 years old: not eligible
-    assert "over the limit of 35" in body
+    assert "超过35岁的年龄上限" in body
 
     apply_url = reverse("policies:talent-entitlement-apply", args=[talent.pk])
     response = officer_client.post(apply_url, {"benefit": housing.pk}, HTTP_HX_REQUEST="true")
@@ -266,8 +265,8 @@ def test_panel_refuses_an_ineligible_talent_with_the_failing_reasons(officer_cli
     assert response.status_code == 200
     body = html(response)
     assert "data-refusal" in body
-    assert "does not qualify" in body
-    assert "over the limit of 35" in body
+    assert f"{talent.name}不符合“青年人才岗位激励”的申报条件：" in body
+    assert "超过35岁的年龄上限" in body
     assert not PolicyApplication.objects.filter(talent=talent).exists()
 
 
@@ -278,10 +277,10 @@ def test_application_create_page_refuses_with_the_reasons_under_the_benefit(
     url = reverse("policies:application-create")
     preview = html(officer_client.get(url, {"talent": talent.pk, "benefit": youth.pk}))
     assert "data-preview" in preview
-    assert "over the limit of 35" in preview
+    assert "超过35岁的年龄上限" in preview
     response = officer_client.post(url, {"talent": f"{talent.name} [{talent.pk}]", "benefit": youth.pk})
     assert response.status_code == 400
-    assert "over the limit of 35" in html(response)
+    assert "超过35岁的年龄上限" in html(response)
     assert not PolicyApplication.objects.exists()
     response = officer_client.post(url, {"talent": f"{talent.name} [{talent.pk}]", "benefit": housing.pk})
     application = PolicyApplication.objects.get()
@@ -321,9 +320,9 @@ def test_bulk_approval_approves_the_chosen_and_reports_the_fund_exhausted(
     )
     body = html(response)
     assert response.redirect_chain[-1][0] == url
-    assert "1 application approved." in body
-    assert "Not approved: 张二" in body
-    assert "has 50,000.00 yuan left" in body
+    assert "已批准 1 条申报。" in body
+    assert "未批准：张二" in body
+    assert f"资金“{small_fund}”仅剩50,000.00元，本申报需要100,000.00元。" in body
     states = dict(PolicyApplication.objects.values_list("pk", "state"))
     assert states == {first.pk: S.APPROVED, second.pk: S.UNDER_REVIEW, left_alone.pk: S.UNDER_REVIEW}
     assert fund_figures(small_fund).committed == Decimal("100000.00")
@@ -331,7 +330,7 @@ def test_bulk_approval_approves_the_chosen_and_reports_the_fund_exhausted(
 
 def test_bulk_approval_with_nothing_ticked_says_so(officer_client):
     response = officer_client.post(reverse("policies:application-approve-many"), {}, follow=True)
-    assert "Tick at least one application." in html(response)
+    assert "请至少勾选一条申报。" in html(response)
 
 
 def test_queue_has_state_tabs_with_counts_and_a_totals_row(officer_client, officer, housing, youth):
@@ -388,8 +387,14 @@ def test_queue_query_count_does_not_grow_with_the_rows(officer_client, officer, 
 
 def test_application_steps_through_the_pages(officer_client, officer, housing):
     talent = district_talent(officer)
-    application = services.application_create(talent=talent, benefit=housing, by=officer)
+    # Drafted on the page, so the eligibility check it keeps is in the words the officer reads.
+    response = officer_client.post(
+        reverse("policies:application-create"),
+        {"talent": f"{talent.name} [{talent.pk}]", "benefit": housing.pk},
+    )
+    application = PolicyApplication.objects.get(talent=talent, benefit=housing)
     detail = reverse("policies:application-detail", args=[application.pk])
+    assert response["Location"] == detail
 
     def step(action, data=None):
         return officer_client.post(
@@ -399,7 +404,7 @@ def test_application_steps_through_the_pages(officer_client, officer, housing):
     body = html(officer_client.get(detail))
     assert 'data-step="submit"' in body
     assert 'data-step="approve"' not in body
-    assert "Highest degree 硕士 meets the minimum 硕士." in body
+    assert "最高学历为硕士，满足最低学历硕士。" in body
 
     assert step("submit")["Location"] == detail
     # Returning needs an opinion: the error is under the field and nothing moves.
@@ -420,7 +425,7 @@ def test_application_steps_through_the_pages(officer_client, officer, housing):
     assert 'value="50000.00"' in body
     response = step("disburse", {"amount": "150000"})
     assert response.status_code == 400
-    assert "more than the" in html(response)
+    assert "150,000.00元超过本申报尚待拨付的100,000.00元。" in html(response)
     assert application_money(application).disbursed == 0
     for amount in ("50000.00", "25000.00", "25000.00"):
         assert step("disburse", {"amount": amount}).status_code == 302
@@ -458,7 +463,7 @@ def test_approval_over_the_fund_is_refused_on_the_page(officer_client, officer, 
         reverse("policies:application-action", args=[application.pk, "approve"]), {}
     )
     assert response.status_code == 409
-    assert "has 1,000.00 yuan left" in html(response)
+    assert "仅剩1,000.00元" in html(response)
     application.refresh_from_db()
     assert application.state == S.UNDER_REVIEW
 
@@ -496,7 +501,7 @@ def test_service_board_shows_overdue_and_due_soon(officer_client, officer):
     ServiceRequest.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=2))
     body = html(officer_client.get(reverse("policies:service-board")))
     assert re.search(rf'data-request="{late.pk}" data-due="overdue"', body)
-    assert "2 days overdue" in body
+    assert "已逾期 2 天" in body
     assert re.search(rf'data-request="{soon.pk}" data-due="soon"', body)
     assert f'data-request="{later.pk}">' in body
     only_overdue = html(officer_client.get(reverse("policies:service-board"), {"overdue": "true"}))
@@ -547,7 +552,7 @@ def test_calculator_uses_the_talent_tier_amount(officer_client, housing):
     row = re.search(rf'<tr data-benefit="{housing.pk}".*?</tr>', body, re.S).group(0)
     # A bachelor fails the minimum degree, whatever the tier's amount.
     assert 'data-eligible="0"' in row
-    assert "is below the minimum 硕士" in row
+    assert "最高学历为本科，低于最低学历硕士。" in row
 
 
 def test_pages_survive_nonsense_in_the_query(officer_client, everything):

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_filters import FilterSet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jinjin_crm.core.excel_export import safe_row, text_cell, write_cell
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 from jinjin_crm.core.models import Degree, Discipline, PersonalDataAccess, User
 from jinjin_crm.core.services import personal_data_access_log
@@ -133,10 +133,7 @@ class _Sheet:
         self.count = 0
 
     def cell(self, value, **style):
-        item = WriteOnlyCell(self.sheet, value=value)
-        for name, setting in style.items():
-            setattr(item, name, setting)
-        return item
+        return text_cell(self.sheet, value, **style)
 
     def typed(self, value, kind: str):
         if value in ("", None):
@@ -154,7 +151,7 @@ class _Sheet:
         values = []
         for _msgid, _width, read, kind in self.columns:
             values.append(self.count if read is None else self.typed(read(record), kind))
-        self.sheet.append(values)
+        safe_row(self.sheet, values)
 
     def totals(self, sums: dict[int, object], *, count_label: str) -> None:
         """A totals row: the label, the number of rows (with its words) and ``sums`` by column index."""
@@ -487,7 +484,7 @@ def import_template_write(*, stream) -> None:
         if column.key in HEADER_NOTES:
             header.comment = Comment(_(HEADER_NOTES[column.key]), "")
         letter = get_column_letter(index)
-        target = sheet.cell(row=2, column=index, value=example.get(column.key))
+        target = write_cell(sheet, row=2, column=index, value=example.get(column.key))
         if column.key in ("id_number", "phone", "disciplines"):
             # Text, or Excel turns an ID number into 5.00116E+17 and loses its last digits.
             target.number_format = TEXT_FORMAT
@@ -503,8 +500,8 @@ def import_template_write(*, stream) -> None:
         codes.cell(row=2, column=code_col, value=_("Code")).font = HEADER_FONT
         codes.cell(row=2, column=code_col + 1, value=_("Name")).font = HEADER_FONT
         for row, (code, name) in enumerate(entries, start=3):
-            codes.cell(row=row, column=code_col, value=code).number_format = TEXT_FORMAT
-            codes.cell(row=row, column=code_col + 1, value=name)
+            write_cell(codes, row=row, column=code_col, value=code, number_format=TEXT_FORMAT)
+            write_cell(codes, row=row, column=code_col + 1, value=name)
         codes.column_dimensions[get_column_letter(code_col)].width = 12
         codes.column_dimensions[get_column_letter(code_col + 1)].width = 24
         if entries and msgid in drop_downs:

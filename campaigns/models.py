@@ -187,9 +187,6 @@ class Outcome(models.TextChoices):
     SIGNED = "signed", _("signed")
 
 
-OUTCOME_ORDER = {Outcome.CONSULTED: 0, Outcome.INTENT: 1, Outcome.SIGNED: 2}
-
-
 class Contact(models.Model):
     """A person met on a campaign and how far it went."""
 

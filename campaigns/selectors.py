@@ -201,19 +201,7 @@ class TripYield:
 def trip_yield(campaign: Campaign) -> TripYield:
     """What a promotion trip brought: projects met, how many signed (or went further), and the
     investment they agreed (万元), in one query."""
-    signed = Q(project__stage__in=SIGNED_PROJECT_STAGES)
-    figures = CampaignProject.objects.filter(campaign=campaign).aggregate(
-        projects=Count("id"),
-        signed=Count("id", filter=signed),
-        agreed=Coalesce(
-            Sum("project__agreed_investment", filter=signed),
-            Value(Decimal("0")),
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-    )
-    return TripYield(
-        projects=figures["projects"], signed=figures["signed"], agreed_investment=figures["agreed"]
-    )
+    return trip_yields([campaign.pk])[campaign.pk]
 
 
 def campaign_projects(campaign: Campaign) -> QuerySet:
@@ -306,11 +294,11 @@ def placement_outcome_totals(placement: Placement) -> dict:
     return {row["kind"]: row for row in rows}
 
 
-# --- Added for the API and the Excel export: trip yields of many campaigns at once ---------------
+# --- Trip yields of many campaigns at once (list pages, the API, exports) ----------------------
 
 
 def trip_yields(campaign_ids) -> dict[int, TripYield]:
-    """``trip_yield`` of each campaign in ``campaign_ids`` in one query (a list page, an export), so
+    """The yield of each campaign in ``campaign_ids`` in one query (a list page, an export), so
     promotion trips never cost a query per row. Campaigns that yielded nothing are there too, with
     zeros."""
     ids = set(campaign_ids)
@@ -339,7 +327,7 @@ def trip_yields(campaign_ids) -> dict[int, TripYield]:
     return yields
 
 
-# --- Totals of the list pages (added with the campaigns pages) ------------------------------------
+# --- Totals of the list pages ------------------------------------------------------------------
 
 
 def campaign_totals(queryset: QuerySet) -> dict:

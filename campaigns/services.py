@@ -12,10 +12,12 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinjin_crm.core.models import StageChange, User
+from jinjin_crm.core.services import fields_apply
 from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from projects.models import Enterprise, InvestmentProject
@@ -63,14 +65,6 @@ OUTCOME_STAGE = {
 PIPELINE = (Stage.LEAD, Stage.CONTACTED, Stage.INTENT, Stage.SIGNED, Stage.ONBOARDED)
 
 
-def _apply(record, allowed: tuple[str, ...], fields: dict) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(record, name, value)
-
-
 def _check_dates(start, end, *, start_field: str, end_field: str) -> None:
     if start and end and end < start:
         raise ValidationError({end_field: _("The end date cannot be before the start date.")})
@@ -95,7 +89,7 @@ def university_create(*, name: str, city: str = "", kind: str = University.Kind.
 
 @transaction.atomic
 def university_update(*, university: University, **fields) -> University:
-    _apply(university, ("name", "city", "kind", "notes"), fields)
+    fields_apply(university, fields, allowed=("name", "city", "kind", "notes"))
     university.name = university.name.strip()
     university.full_clean()
     university.save()
@@ -151,7 +145,7 @@ def _save_campaign(campaign: Campaign, *, officers) -> Campaign:
 def campaign_create(*, by: User | None, officers=(), **fields) -> Campaign:
     """Plan or record a campaign. The responsible officer defaults to the creator."""
     campaign = Campaign(created_by=by)
-    _apply(campaign, CAMPAIGN_FIELDS, fields)
+    fields_apply(campaign, fields, allowed=CAMPAIGN_FIELDS)
     if campaign.lead_officer_id is None and by is not None and by.can_write:
         campaign.lead_officer = by
     return _save_campaign(campaign, officers=officers)
@@ -160,14 +154,22 @@ def campaign_create(*, by: User | None, officers=(), **fields) -> Campaign:
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, by: User | None, officers=None, **fields) -> Campaign:
     """Change a campaign's facts. Its dates cannot move so that contacts fall after its end."""
-    _apply(campaign, CAMPAIGN_FIELDS, fields)
+    fields_apply(campaign, fields, allowed=CAMPAIGN_FIELDS)
     if campaign.pk and campaign.starts_on and campaign.ends_on:
-        outside = campaign.contacts.exclude(met_on__range=(campaign.starts_on, campaign.ends_on)).count()
-        if outside:
+        # Contacts are dated within their campaign: the dates may not move past the people met.
+        dates = campaign.contacts.aggregate(first=Min("met_on"), last=Max("met_on"))
+        if dates["first"] and dates["first"] < campaign.starts_on:
             raise ValidationError(
                 {
-                    "ends_on": _("%(count)d contacts were met outside these dates; change their dates first.")
-                    % {"count": outside}
+                    "starts_on": _("People were met from %(date)s: the campaign cannot start later.")
+                    % {"date": dates["first"].isoformat()}
+                }
+            )
+        if dates["last"] and dates["last"] > campaign.ends_on:
+            raise ValidationError(
+                {
+                    "ends_on": _("People were met until %(date)s: the campaign cannot end earlier.")
+                    % {"date": dates["last"].isoformat()}
                 }
             )
     return _save_campaign(campaign, officers=officers)

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -60,15 +60,8 @@ def _xlsx_response(stream, filename: str) -> FileResponse:
     return response
 
 
-def _url(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _campaign_url(campaign: Campaign) -> str | None:
-    return _url("campaigns:campaign-detail", campaign.pk) or _url("campaigns:campaign-list")
+def _campaign_url(campaign: Campaign) -> str:
+    return reverse("campaigns:campaign-detail", args=[campaign.pk])
 
 
 def _campaign(pk) -> Campaign:
@@ -254,7 +247,7 @@ def _confirm(request, campaign: Campaign, context: dict):
         )
         % {"count": result.contacts, "linked": result.linked, "created": result.created},
     )
-    return redirect(context["campaign_url"] or request.path)
+    return redirect(context["campaign_url"])
 
 
 def _render_preview(request, context, *, rows, checked, token, filename="", errors=None, status=200):

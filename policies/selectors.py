@@ -104,16 +104,6 @@ def policy_list(*, filters: dict | None = None) -> QuerySet:
     return PolicyFilter(filters or {}, queryset=base).qs
 
 
-def benefit_list(*, policy: Policy | None = None, active_only: bool = False) -> QuerySet:
-    """Benefits with their policy and fund, in the order of the policy system."""
-    queryset = Benefit.objects.select_related("policy", "fund")
-    if policy is not None:
-        queryset = queryset.filter(policy=policy)
-    if active_only:
-        queryset = queryset.filter(is_active=True)
-    return queryset.order_by("policy__series", "policy_id", "sort_order", "id")
-
-
 # --- Applications -----------------------------------------------------------------------------------
 
 
@@ -142,11 +132,6 @@ class ApplicationMoney:
     amount: Decimal
     committed: Decimal
     disbursed: Decimal
-
-    @property
-    def outstanding(self) -> Decimal:
-        """Approved but not yet paid (0 before approval)."""
-        return self.committed
 
 
 def application_money(application: PolicyApplication) -> ApplicationMoney:

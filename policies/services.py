@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 
 from jinjin_crm.core.exceptions import ApplicationError, Conflict, IllegalTransition
 from jinjin_crm.core.models import User
-from jinjin_crm.core.services import follow_up_schedule, stage_change_record
+from jinjin_crm.core.services import fields_apply, follow_up_schedule, stage_change_record
 
 from .eligibility import BenefitResult, attributes_for_talent, evaluate, evaluate_benefit
 from .models import (
@@ -83,14 +83,6 @@ class FundExhausted(Conflict):
     default_code = "fund_exhausted"
 
 
-def _apply(record, fields: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(record, name, value)
-
-
 def _as_history_user(record, by: User | None) -> None:
     # simple_history records this user as the author of the change (requests set it themselves).
     if by is not None:
@@ -133,7 +125,7 @@ def fund_update(*, fund: Fund, by: User | None, **fields) -> Fund:
     """Change a fund's facts. The budget cannot drop below what the fund has committed and
     disbursed: checked with the fund row locked, so no approval slips in between."""
     locked = Fund.objects.select_for_update().get(pk=fund.pk)
-    _apply(locked, fields, FUND_FIELDS)
+    fields_apply(locked, fields, allowed=FUND_FIELDS)
     if "budget" in fields and locked.budget is not None:
         figures = fund_figures(locked)
         if locked.budget < figures.committed + figures.disbursed:
@@ -153,7 +145,7 @@ def fund_update(*, fund: Fund, by: User | None, **fields) -> Fund:
 def policy_create(*, by: User | None, **fields) -> Policy:
     """A policy of the "1+10+N" system (a draft unless ``status`` says otherwise)."""
     policy = Policy()
-    _apply(policy, fields, POLICY_FIELDS)
+    fields_apply(policy, fields, allowed=POLICY_FIELDS)
     policy.full_clean(validate_constraints=False)
     _as_history_user(policy, by)
     policy.save()
@@ -164,7 +156,7 @@ def policy_create(*, by: User | None, **fields) -> Policy:
 def policy_update(*, policy: Policy, by: User | None, **fields) -> Policy:
     """Change a policy's facts or status. Its benefits and their applications are not touched:
     expiring a policy stops new applications, not the ones in progress."""
-    _apply(policy, fields, POLICY_FIELDS)
+    fields_apply(policy, fields, allowed=POLICY_FIELDS)
     policy.full_clean(validate_constraints=False)
     _as_history_user(policy, by)
     policy.save()
@@ -177,7 +169,7 @@ def benefit_save(*, benefit: Benefit | None = None, by: User | None, **fields) -
     validated by ``policies.rules`` and stored in their canonical form; anything that does not parse
     is refused with a message naming the item. Applications already made keep their amount."""
     benefit = benefit if benefit is not None else Benefit()
-    _apply(benefit, fields, BENEFIT_FIELDS)
+    fields_apply(benefit, fields, allowed=BENEFIT_FIELDS)
     benefit.full_clean(validate_constraints=False)
     _as_history_user(benefit, by)
     benefit.save()
@@ -739,7 +731,7 @@ def service_request_update(*, service_request: ServiceRequest, by: User | None, 
     if not SERVICE_TRANSITIONS[locked.state]:
         raise IllegalTransition(_("A closed service request cannot be changed."), attr="state")
     was = locked.due_on
-    _apply(locked, fields, SERVICE_REQUEST_FIELDS)
+    fields_apply(locked, fields, allowed=SERVICE_REQUEST_FIELDS)
     if locked.owner is not None and not locked.owner.can_write:
         raise ValidationError({"owner": _("Only an officer can own a service request.")})
     _check_due(locked.due_on, was=was)

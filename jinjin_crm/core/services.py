@@ -207,3 +207,13 @@ def job_fail(*, job: JobRun, error: str) -> JobRun:
     job.error = error[:5000]
     job.save(update_fields=["state", "finished_at", "error"])
     return job
+
+
+def fields_apply(record, fields: dict, *, allowed: tuple[str, ...]) -> None:
+    """Set ``fields`` on ``record`` (unsaved); a field outside ``allowed`` is a programming error
+    (a service's keyword arguments are its contract), so it raises ``TypeError``."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(record, name, value)

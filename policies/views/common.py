@@ -7,9 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 
-from ..models import ApplicationState, Benefit, ServiceState
+from ..models import ApplicationState, Benefit
 from ..rules import ByTierDegree, Reference, parse_benefit_rules
 
 
@@ -65,10 +64,6 @@ def labelled_timeline(entries: list[dict], choices=ApplicationState) -> list[dic
     return entries
 
 
-def service_state_label(code: str) -> str:
-    return state_label(code, ServiceState)
-
-
 def back_to(request, default: str) -> str:
     """The ``next`` the form came with, if it is a page of this site; else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -77,7 +72,3 @@ def back_to(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def refusal_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages) if exc.messages else _("The request was refused.")

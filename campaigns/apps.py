@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from jinjin_crm.core.sections import section_register
+
+        section_register("talents.talent", "campaigns/_talent_campaigns_section.html", order=20)

@@ -7,6 +7,9 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies and funds")
 
     def ready(self):
+        from jinjin_crm.core.sections import section_register
+
+        section_register("talents.talent", "policies/_entitlements_section.html", order=30)
         # Register the tasks in every process: talents asks for policies.propose_benefits by name
         # (it may not import policies), and a name resolves to a task, honouring
         # CELERY_TASK_ALWAYS_EAGER, only once its module is imported.

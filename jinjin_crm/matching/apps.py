@@ -8,6 +8,10 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Demand catalogue and matching")
 
     def ready(self):
+        from jinjin_crm.core.sections import section_register
+
+        section_register("talents.talent", "matching/_match_talent_section.html", order=10)
+        section_register("projects.talentdemand", "matching/_match_demand_section.html", order=10)
         # Register the tasks in every process, not only in workers: other apps enqueue some of them
         # by name (projects may not import matching), and a name resolves to a task, honouring
         # CELERY_TASK_ALWAYS_EAGER, only once its module is imported.

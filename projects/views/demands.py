@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from jinjin_crm.core.pages import KnownCountPaginator, list_context, page_size, save_form
 from jinjin_crm.core.permissions import reader_required, writer_required
+from jinjin_crm.core.sections import sections_for
 
 from .. import services
 from ..filters import DemandFilter
@@ -34,7 +35,13 @@ def demand_list(request):
 def demand_detail(request, pk):
     demand = get_object_or_404(TalentDemand.objects.for_list().select_related("enterprise__park"), pk=pk)
     return render(
-        request, "projects/demand_detail.html", {"demand": demand, "can_write": request.user.can_write}
+        request,
+        "projects/demand_detail.html",
+        {
+            "demand": demand,
+            "can_write": request.user.can_write,
+            "record_sections": sections_for("projects.talentdemand"),
+        },
     )
 
 

@@ -27,6 +27,7 @@ from jinjin_crm.core.pages import (
     transition_response,
 )
 from jinjin_crm.core.permissions import reader_required, writer_required
+from jinjin_crm.core.sections import sections_for
 from jinjin_crm.core.selectors import timeline_for
 from jinjin_crm.core.validators import check_national_id
 
@@ -172,6 +173,7 @@ def _talent_detail_context(request, talent, **extra) -> dict:
         "assign_form": extra.pop("assign_form", None) or AssignForm(initial={"owner": talent.owner_id}),
         "anonymise_form": extra.pop("anonymise_form", None) or AnonymiseForm(),
         "reveal_form": RevealForm(),
+        "record_sections": sections_for("talents.talent"),
         "can_write": request.user.can_write and not talent.anonymised_at,
         "can_reveal": request.user.has_perm(PERSONAL_DATA_PERMISSION) and not talent.anonymised_at,
     }

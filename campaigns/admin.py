@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from jinjin_crm.core.admin import ReadOnlyMixin
+
 from .models import (
     Campaign,
     CampaignProject,
@@ -18,17 +20,6 @@ from .models import (
     University,
 )
 from .services import placement_batch_create, university_create, university_update
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PartnershipInline(ReadOnlyMixin, admin.TabularInline):

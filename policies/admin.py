@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from jinjin_crm.core.admin import ReadOnlyMixin
+
 from .models import Benefit, Fund, FundMovement, Policy, PolicyApplication, ServiceRequest
 from .rules import format_amount
 from .selectors import funds_with_figures
@@ -18,17 +20,6 @@ from .services import (
     policy_create,
     policy_update,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NoDeleteMixin:

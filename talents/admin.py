@@ -5,20 +5,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from jinjin_crm.core.admin import ReadOnlyMixin
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 
 from .models import Talent, TalentMerge, Team
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Talent)

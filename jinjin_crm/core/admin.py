@@ -17,6 +17,19 @@ from .models import (
 )
 
 
+class ReadOnlyMixin:
+    """Domain records are written by their services (the pages and the API); the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReferenceDataAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]

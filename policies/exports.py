@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from jinjin_crm.core.excel_export import safe_row, text_cell
 from jinjin_crm.core.models import User
 
 from .filters import ApplicationFilter
@@ -69,10 +69,7 @@ class _Sheet:
         self.count = 0
 
     def cell(self, value, **style):
-        item = WriteOnlyCell(self.sheet, value=value)
-        for name, setting in style.items():
-            setattr(item, name, setting)
-        return item
+        return text_cell(self.sheet, value, **style)
 
     def heading(self, title: str, context: str) -> None:
         self.sheet.append([self.cell(title, font=TITLE_FONT)])
@@ -104,7 +101,7 @@ class _Sheet:
                 values.append(self.cell(value, number_format=DATETIME_FORMAT))
             else:
                 values.append(value)
-        self.sheet.append(values)
+        safe_row(self.sheet, values)
 
     def total(self, label: str, values: dict[int, Decimal | str]) -> None:
         """A totals line: ``label`` in the first column, ``values`` by column index (money or text)."""

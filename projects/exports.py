@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import uscc
 
+from jinjin_crm.core.excel_export import safe_row, text_cell, write_cell
 from jinjin_crm.core.models import IndustryChain, Park, Region, User
 
 from .filters import ProjectFilter
@@ -153,10 +153,7 @@ def project_ledger_write(*, queryset: QuerySet, params, stream, by: User) -> dic
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     def cell(value, **style):
-        item = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(item, name, setting)
-        return item
+        return text_cell(sheet, value, **style)
 
     exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     sheet.append(
@@ -194,7 +191,7 @@ def project_ledger_write(*, queryset: QuerySet, params, stream, by: User) -> dic
                 row.append(cell(read(project), number_format=DATETIME_FORMAT))
             else:
                 row.append(read(project))
-        sheet.append(row)
+        safe_row(sheet, row)
 
     totals = [None] * len(columns)
     totals[0] = cell(_("Total"), font=TOTAL_FONT, border=TOTAL_BORDER)
@@ -289,7 +286,7 @@ def import_template_write(*, kind: str, stream, officer: User | None) -> None:
         if column.required:
             header.comment = Comment(_("Required"), "")
         value = example.get(column.key)
-        target = sheet.cell(row=2, column=index, value=value)
+        target = write_cell(sheet, row=2, column=index, value=value)
         if isinstance(value, Decimal):
             target.number_format = MONEY_FORMAT
         elif isinstance(value, datetime.date):
@@ -307,8 +304,8 @@ def import_template_write(*, kind: str, stream, officer: User | None) -> None:
         codes.cell(row=2, column=code_col, value=_("Code")).font = HEADER_FONT
         codes.cell(row=2, column=code_col + 1, value=_("Name")).font = HEADER_FONT
         for row, (code, name) in enumerate(entries, start=3):
-            codes.cell(row=row, column=code_col, value=code)
-            codes.cell(row=row, column=code_col + 1, value=name)
+            write_cell(codes, row=row, column=code_col, value=code)
+            write_cell(codes, row=row, column=code_col + 1, value=name)
         codes.column_dimensions[get_column_letter(code_col)].width = 14
         codes.column_dimensions[get_column_letter(code_col + 1)].width = 28
         # A drop-down of the names in the data sheet; typing a code is still accepted, so no error box.

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jinjin_crm.core.excel_export import safe_row, text_cell, write_cell
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 from jinjin_crm.core.models import Degree, Discipline, PersonalDataAccess, TalentTier, User
 from jinjin_crm.core.services import personal_data_access_log
@@ -165,10 +165,7 @@ def _list_write(*, queryset: QuerySet, params, stream, by: User, unmasked: bool)
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     def cell(value, **style):
-        item = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(item, name, setting)
-        return item
+        return text_cell(sheet, value, **style)
 
     exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     title = _("Talent list (exported %(time)s by %(user)s)") % {"time": exported, "user": by}
@@ -195,7 +192,7 @@ def _list_write(*, queryset: QuerySet, params, stream, by: User, unmasked: bool)
             else:
                 value = read(talent)
                 row.append(value if value not in ("", None) else None)
-        sheet.append(row)
+        safe_row(sheet, row)
     sheet.append([cell(_("%(count)s talents") % {"count": f"{count:,}"}, font=HEADER_FONT)])
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{HEADER_ROW + count}"
     workbook.save(stream)
@@ -270,7 +267,7 @@ def import_template_write(*, stream, officer: User | None) -> None:
         if column.key in HEADER_NOTES:
             header.comment = Comment(_(HEADER_NOTES[column.key]), "")
         letter = get_column_letter(index)
-        target = sheet.cell(row=2, column=index, value=example.get(column.key))
+        target = write_cell(sheet, row=2, column=index, value=example.get(column.key))
         if column.key in ("id_number", "phone", "disciplines"):
             # Text, or Excel turns an ID number into 5.00116E+17 and loses its last digits.
             target.number_format = TEXT_FORMAT
@@ -286,8 +283,8 @@ def import_template_write(*, stream, officer: User | None) -> None:
         codes.cell(row=2, column=code_col, value=_("Code")).font = HEADER_FONT
         codes.cell(row=2, column=code_col + 1, value=_("Name")).font = HEADER_FONT
         for row, (code, name) in enumerate(entries, start=3):
-            codes.cell(row=row, column=code_col, value=code).number_format = TEXT_FORMAT
-            codes.cell(row=row, column=code_col + 1, value=name)
+            write_cell(codes, row=row, column=code_col, value=code, number_format=TEXT_FORMAT)
+            write_cell(codes, row=row, column=code_col + 1, value=name)
         codes.column_dimensions[get_column_letter(code_col)].width = 12
         codes.column_dimensions[get_column_letter(code_col + 1)].width = 24
         if entries and msgid in drop_downs:

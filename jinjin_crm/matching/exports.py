@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from jinjin_crm.core.excel_export import safe_row
+
 from .catalogue.selectors import catalogue_sections, entries_totals
 from .models import CatalogueVersion
 
@@ -86,7 +88,8 @@ def catalogue_workbook_write(*, version: CatalogueVersion, entries: list, stream
         cell.alignment = CENTER
 
     def totals_row(label: str, totals: dict) -> None:
-        sheet.append(
+        safe_row(
+            sheet,
             [
                 label,
                 None,
@@ -94,7 +97,7 @@ def catalogue_workbook_write(*, version: CatalogueVersion, entries: list, stream
                 _("%(lines)s lines") % {"lines": totals["lines"]},
                 totals["headcount"],
                 totals["demands"],
-            ]
+            ],
         )
         row = sheet.max_row
         sheet.merge_cells(f"A{row}:C{row}")
@@ -106,20 +109,21 @@ def catalogue_workbook_write(*, version: CatalogueVersion, entries: list, stream
 
     number = 0
     for section in catalogue_sections(entries):
-        sheet.append([_("Park: %(park)s") % {"park": section.park.name}])
+        safe_row(sheet, [_("Park: %(park)s") % {"park": section.park.name}])
         row = sheet.max_row
         sheet.merge_cells(f"A{row}:{last}{row}")
         sheet.cell(row, 1).font = PARK_FONT
         sheet.cell(row, 1).fill = PARK_FILL
         for industry in section.industries:
             name = industry.industry.name if industry.industry else _("No industry chain")
-            sheet.append([_("Industry chain: %(industry)s") % {"industry": name}])
+            safe_row(sheet, [_("Industry chain: %(industry)s") % {"industry": name}])
             row = sheet.max_row
             sheet.merge_cells(f"A{row}:{last}{row}")
             sheet.cell(row, 1).font = INDUSTRY_FONT
             for entry in industry.entries:
                 number += 1
-                sheet.append(
+                safe_row(
+                    sheet,
                     [
                         number,
                         f"{entry.discipline.code} {entry.discipline.name}",
@@ -131,7 +135,7 @@ def catalogue_workbook_write(*, version: CatalogueVersion, entries: list, stream
                         entry.salary_max,
                         entry.scarcity,
                         _source_names(entry),
-                    ]
+                    ],
                 )
                 row = sheet.max_row
                 for cell in sheet[row]:

@@ -6,6 +6,9 @@
     # only add talent demands to a database that already has enterprises and projects
     .venv/bin/python bench/generate.py --demands-only --demands 30000
 
+    # only add the campaigns and policies apps' tables over the talents, enterprises and projects
+    .venv/bin/python bench/generate.py --campaigns-only --policies-only
+
 Reproducible: the same ``--seed`` and counts give the same rows (except the encrypted values, whose
 tokens carry a random IV, and the timestamps, which are relative to today). Fast: rows go in with
 ``bulk_create`` in batches, bypassing the services' one-record-at-a-time checks, so the rows are
@@ -37,6 +40,7 @@ import django
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from faker import Faker  # noqa: E402
 from stdnum.cn import ric, uscc  # noqa: E402
@@ -399,15 +403,626 @@ def generate_demands(count: int, rng: random.Random, batch: int) -> None:
                 print(f" {done}", end="", flush=True)
 
 
-def analyse() -> None:
-    tables = (
-        "talents_talent",
-        "talents_talent_disciplines",
-        "projects_enterprise",
-        "projects_investmentproject",
-        "projects_talentdemand",
-        "projects_talentdemand_disciplines",
+# --- Campaigns, universities and 科技副总 placements (the campaigns app) ------------------------------
+
+UNIVERSITY_CITIES = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "成都",
+    "武汉",
+    "西安",
+    "南京",
+    "杭州",
+    "长沙",
+    "哈尔滨",
+    "广州",
+)
+UNIVERSITY_PREFIXES = ("", "第二", "东方", "西部", "北方", "南方", "应用", "信息")
+UNIVERSITY_SUFFIXES = (
+    "大学",
+    "理工大学",
+    "科技大学",
+    "师范大学",
+    "工业大学",
+    "交通大学",
+    "医科大学",
+    "财经大学",
+)
+CAMPAIGN_KINDS = (("university_visit", 55), ("job_fair", 20), ("talent_event", 15), ("promotion_trip", 10))
+CAMPAIGN_TITLES = {
+    "university_visit": "{university}{season}引才专场",
+    "job_fair": "江津区{season}人才招聘会（{place}）",
+    "talent_event": "津鹰人才荟·{place}站",
+    "promotion_trip": "{place}招商推介会",
+}
+EVENT_PLACES = ("江津城区", "双福", "德感", "珞璜", "白沙", "成都", "深圳", "上海", "北京", "西安")
+OUTCOMES = (("consulted", 93), ("intent", 6), ("signed", 1))
+OUTCOME_KINDS = (("patent", 45), ("joint_project", 25), ("tech_transfer", 15), ("revenue", 15))
+OUTCOME_TITLES = {
+    "patent": "发明专利",
+    "joint_project": "联合攻关项目",
+    "tech_transfer": "技术转让",
+    "revenue": "新增产值",
+}
+GRADES = (("excellent", 25), ("good", 50), ("pass", 20), ("fail", 5))
+CAMPAIGN_YEARS = 5
+
+
+def generate_universities(extra: int, rng: random.Random) -> list:
+    """The named universities of ``UNIVERSITIES`` and ``extra`` more, with a partnership for a third of
+    the named ones (some expired)."""
+    from campaigns.models import Partnership, University
+
+    today = timezone.localdate()
+    named = [
+        University(
+            name=name, city="重庆" if name.startswith("重庆") else "", kind=University.Kind.DOUBLE_FIRST_CLASS
+        )
+        for name in UNIVERSITIES
+    ]
+    names = set(UNIVERSITIES)
+    more = []
+    while len(more) < extra:
+        city = rng.choice(UNIVERSITY_CITIES)
+        name = f"{city}{rng.choice(UNIVERSITY_PREFIXES)}{rng.choice(UNIVERSITY_SUFFIXES)}"
+        if len(more) % 7 == 6:
+            name = f"中国科学院{city}{rng.choice(('研究所', '技术研究院', '材料研究所'))}"
+        if name in names:
+            name = f"{name}（{city}校区{len(more)}）"
+        names.add(name)
+        kind = (
+            University.Kind.INSTITUTE
+            if "研究" in name
+            else rng.choice(
+                (University.Kind.UNIVERSITY, University.Kind.UNIVERSITY, University.Kind.VOCATIONAL)
+            )
+        )
+        more.append(University(name=name, city=city, kind=kind))
+    with transaction.atomic():
+        universities = University.objects.bulk_create(named + more)
+        partnerships = []
+        for university in universities[: len(UNIVERSITIES)]:
+            if rng.random() < 0.35:
+                signed = today - datetime.timedelta(days=rng.randrange(30, 6 * 365))
+                ends = signed + datetime.timedelta(days=rng.choice((3, 5)) * 365)
+                partnerships.append(
+                    Partnership(
+                        university=university,
+                        title=f"江津区人民政府—{university.name}战略合作协议",
+                        signed_on=signed,
+                        starts_on=signed,
+                        ends_on=ends,
+                        scope="人才培养、科研合作、成果转化",
+                    )
+                )
+        Partnership.objects.bulk_create(partnerships)
+    return universities
+
+
+def generate_campaigns(
+    count: int, contacts: int, rng: random.Random, users: list[User], universities: list, batch: int
+) -> list:
+    """``count`` campaigns over the last five years, and ``contacts`` people met on them: talents of the
+    database, each at most once per campaign, outcomes skewed (most consulted, ~6 % intent, ~1 %
+    signed), the talent's degree as the degree at the time."""
+    from campaigns.models import Campaign, Contact, season_of
+
+    today = timezone.localdate()
+    now = timezone.now()
+    rows = []
+    for index in range(count):
+        kind = weighted(rng, CAMPAIGN_KINDS)
+        starts = today - datetime.timedelta(days=rng.randrange(3, CAMPAIGN_YEARS * 365))
+        ends = min(starts + datetime.timedelta(days=rng.choice((0, 0, 1, 2, 3))), today)
+        university = rng.choice(universities) if kind == "university_visit" else None
+        season = season_of(starts)
+        place = university.name if university else rng.choice(EVENT_PLACES)
+        title = CAMPAIGN_TITLES[kind].format(
+            university=place, place=place, season=f"{starts.year}年{'春季' if starts.month <= 6 else '秋季'}"
+        )
+        created = timezone.make_aware(
+            datetime.datetime.combine(starts, datetime.time(9))
+        ) - datetime.timedelta(days=rng.randrange(5, 40))
+        rows.append(
+            Campaign(
+                kind=kind,
+                title=f"{title}（C{index + 1:04d}）",
+                starts_on=starts,
+                ends_on=ends,
+                season=season,
+                place=place,
+                university=university,
+                leader=rng.choice(("", "区委组织部部长", "区政府副区长", "区人力社保局局长")),
+                lead_officer=rng.choice(users),
+                target_consultations=rng.choice((None, 100, 200, 300)),
+                target_intents=rng.choice((None, 10, 20)),
+                created_at=created,
+                updated_at=min(created + datetime.timedelta(days=rng.randrange(0, 60)), now),
+            )
+        )
+    with timestamps_as_given(Campaign), transaction.atomic():
+        campaigns = Campaign.objects.bulk_create(rows, batch_size=batch)
+        through = Campaign.officers.through
+        through.objects.bulk_create(
+            [
+                through(campaign_id=campaign.pk, user_id=officer.pk)
+                for campaign in campaigns
+                for officer in rng.sample(users, k=rng.randint(1, 3))
+            ],
+            batch_size=batch,
+        )
+
+    talents = list(Talent.objects.values_list("pk", "highest_degree_id"))
+    # Sizes: a university visit meets more people than a trip; scaled so they add up to ``contacts``.
+    weights = [rng.uniform(0.3, 1.7) * (1.6 if c.kind == "university_visit" else 0.6) for c in campaigns]
+    scale = contacts / sum(weights)
+    sizes = [min(len(talents), int(weight * scale)) for weight in weights]
+    for index in range(contacts - sum(sizes)):
+        sizes[index % len(sizes)] += 1
+    done, pending = 0, []
+
+    def flush():
+        with timestamps_as_given(Contact), transaction.atomic():
+            Contact.objects.bulk_create(pending, batch_size=batch)
+        pending.clear()
+
+    with timestamps_as_given(Contact):
+        for campaign, size in zip(campaigns, sizes, strict=True):
+            days = (campaign.ends_on - campaign.starts_on).days
+            for talent_id, degree_id in rng.sample(talents, size):
+                met = campaign.starts_on + datetime.timedelta(days=rng.randint(0, days))
+                stamp = timezone.make_aware(datetime.datetime.combine(met, datetime.time(17)))
+                pending.append(
+                    Contact(
+                        campaign_id=campaign.pk,
+                        talent_id=talent_id,
+                        outcome=weighted(rng, OUTCOMES),
+                        degree_id=degree_id,
+                        met_on=met,
+                        recorded_by_id=campaign.lead_officer_id,
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                )
+            if len(pending) >= batch * 10:
+                done += len(pending)
+                flush()
+                print(f" {done}", end="", flush=True)
+        done += len(pending)
+        flush()
+        print(f" {done}", end="", flush=True)
+    return campaigns
+
+
+def generate_campaign_projects(count: int, rng: random.Random, campaigns: list, users: list[User]) -> None:
+    """``count`` projects linked to campaigns, mostly promotion trips, each project at most once."""
+    from campaigns.models import CampaignProject
+
+    trips = [c for c in campaigns if c.kind == "promotion_trip"] or campaigns
+    others = [c for c in campaigns if c.kind != "promotion_trip"] or campaigns
+    linked = set(CampaignProject.objects.values_list("project_id", flat=True))
+    projects = [pk for pk in InvestmentProject.objects.values_list("pk", flat=True) if pk not in linked]
+    rows = []
+    for project_id in rng.sample(projects, min(count, len(projects))):
+        campaign = rng.choice(trips if rng.random() < 0.85 else others)
+        rows.append(
+            CampaignProject(
+                campaign=campaign, project_id=project_id, linked_by=rng.choice(users), notes="推介会现场对接"
+            )
+        )
+    CampaignProject.objects.bulk_create(rows)
+
+
+def generate_placements(
+    batches: int, count: int, outcomes: int, rng: random.Random, users: list[User]
+) -> None:
+    """``batches`` batches of 科技副总 (one every quarter, the newest last quarter), ``count`` placements
+    over them (experts: doctors or tiered talents; hosts: enterprises), ``outcomes`` dated results."""
+    from campaigns.models import Placement, PlacementBatch, PlacementOutcome
+
+    today = timezone.localdate()
+    start = (PlacementBatch.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    rows = [
+        PlacementBatch(
+            number=start + index,
+            announced_on=today - datetime.timedelta(days=91 * (batches - index)),
+            notes=f"第{start + index}批科技副总选聘",
+        )
+        for index in range(batches)
+    ]
+    batch_rows = PlacementBatch.objects.bulk_create(rows)
+    experts = list(
+        Talent.objects.filter(Q(highest_degree__code="DOCTOR") | Q(tier__isnull=False)).values_list(
+            "pk", flat=True
+        )
     )
+    hosts = list(Enterprise.objects.values_list("pk", flat=True))
+    placements = []
+    for index in range(count):
+        batch_row = batch_rows[index % len(batch_rows)]
+        term_start = batch_row.announced_on + datetime.timedelta(days=rng.randrange(0, 30))
+        term_end = term_start + datetime.timedelta(days=rng.choice((1, 2, 3)) * 365 - 1)
+        ended_on = None
+        if term_start < today and rng.random() < 0.05:
+            ended_on = min(today, term_start + datetime.timedelta(days=rng.randrange(60, 300)))
+        completed = term_end < today and ended_on is None
+        grade = weighted(rng, GRADES) if completed and rng.random() < 0.8 else ""
+        created = timezone.make_aware(datetime.datetime.combine(batch_row.announced_on, datetime.time(10)))
+        placements.append(
+            Placement(
+                expert_id=rng.choice(experts),
+                host_enterprise_id=rng.choice(hosts),
+                batch=batch_row,
+                term_start=term_start,
+                term_end=term_end,
+                ended_on=ended_on,
+                end_reason="专家调回原单位" if ended_on else "",
+                task_book="围绕企业技术难题开展攻关，每年不少于60个工作日在企业服务。",
+                goals="申请发明专利1项以上，联合申报科技项目1项以上。",
+                grade=grade,
+                evaluated_on=term_end + datetime.timedelta(days=30)
+                if grade and term_end + datetime.timedelta(days=30) <= today
+                else None,
+                evaluation="按期完成任务书目标。" if grade else "",
+                created_by=rng.choice(users),
+                created_at=created,
+                updated_at=created,
+            )
+        )
+    with timestamps_as_given(Placement), transaction.atomic():
+        placements = Placement.objects.bulk_create(placements)
+        started = [p for p in placements if p.term_start < today]
+        results = []
+        for index in range(outcomes):
+            placement = rng.choice(started)
+            last = min(placement.ended_on or placement.term_end, today)
+            kind = weighted(rng, OUTCOME_KINDS)
+            results.append(
+                PlacementOutcome(
+                    placement=placement,
+                    kind=kind,
+                    title=f"{OUTCOME_TITLES[kind]}（O{index + 1:05d}）",
+                    achieved_on=placement.term_start
+                    + datetime.timedelta(days=rng.randint(0, (last - placement.term_start).days)),
+                    amount=Decimal(rng.randrange(5, 2000)) if kind in ("tech_transfer", "revenue") else None,
+                    recorded_by=placement.created_by,
+                )
+            )
+        PlacementOutcome.objects.bulk_create(results, batch_size=2000)
+
+
+# --- Policies, funds, applications and talent services (the policies app) ----------------------------
+
+FUND_NAMES = (
+    "高质量发展激励资金",
+    "成渝团结湖战略新兴产业投资基金",
+    "科技创新专项资金",
+    "人才安居专项资金",
+    "青年人才专项资金",
+)
+SPECIAL_POLICIES = (
+    "安家补助",
+    "岗位激励",
+    "家属安置",
+    "创新创业",
+    "青年人才",
+    "柔性引才",
+    "科技副总",
+    "人才住房",
+    "子女入学",
+    "医疗保健",
+)
+RULE_POLICIES = ("专项资金管理办法", "免申即享工作规程", "一件事一次办实施细则", "川渝通办工作细则")
+BENEFIT_KINDS = ("housing_subsidy", "position_incentive", "family_allowance", "startup_support", "other")
+BENEFIT_LEVELS = ("", "（青年）", "（领军）", "（续期）")
+APPLICATION_STATES = (
+    ("draft", 8),
+    ("submitted", 10),
+    ("under_review", 12),
+    ("approved", 20),
+    ("disbursed", 35),
+    ("rejected", 8),
+    ("withdrawn", 7),
+)
+SERVICE_KINDS = ("schooling", "spouse_employment", "housing", "medical", "other")
+SERVICE_STATES = (("open", 20), ("in_progress", 20), ("resolved", 50), ("cancelled", 10))
+
+
+def generate_policy_system(rng: random.Random, years: int = 5) -> list:
+    """Ten funds, fifteen policies ("1+10+N": one core, ten special, four rules) and forty benefits, through
+    the services (few rows; they check the benefits' rules)."""
+    from policies.models import PolicySeries, PolicyStatus
+    from policies.services import benefit_save, fund_create, policy_create
+
+    today = timezone.localdate()
+    first_year = today.year - years + 1
+    funds = [
+        fund_create(
+            name="人才发展专项资金",
+            year=year,
+            budget=Decimal(100_000_000 + 20_000_000 * (year - first_year)),
+            is_active=year >= today.year - 1,
+            by=None,
+        )
+        for year in range(first_year, today.year + 1)
+    ]
+    funds += [
+        fund_create(name=name, year=first_year, budget=Decimal(500_000_000), by=None) for name in FUND_NAMES
+    ]
+    common = {
+        "version": "3.0",
+        "effective_from": datetime.date(first_year, 1, 1),
+        "status": PolicyStatus.ACTIVE,
+    }
+    policy_create(
+        by=None, series=PolicySeries.CORE, title="江津区“1+10+N”人才政策体系总纲（3.0版）", **common
+    )
+    special = [
+        policy_create(
+            by=None,
+            series=PolicySeries.SPECIAL,
+            title=f"江津区人才{name}办法",
+            document_number=f"江津府办发〔{first_year}〕{11 + index}号",
+            **common,
+        )
+        for index, name in enumerate(SPECIAL_POLICIES)
+    ]
+    for name in RULE_POLICIES:
+        policy_create(by=None, series=PolicySeries.RULES, title=f"江津区人才政策{name}", **common)
+    benefits = []
+    for index in range(40):
+        policy = special[index % len(special)]
+        degree = ("BACHELOR", "MASTER", "MASTER", "DOCTOR")[index % 4]
+        criteria = [{"type": "min_degree", "degree": degree}]
+        if index % 5 == 1:
+            criteria.append({"type": "max_age", "years": 45})
+        if index % 7 == 3:
+            criteria.append({"type": "not_already_granted"})
+        if index % 3 == 0:
+            amount_rule = {"type": "fixed", "amount": str(rng.choice((10000, 20000, 30000, 50000)))}
+        else:
+            amount_rule = {
+                "type": "by_tier_degree",
+                "by_tier": {"A": "1000000", "B": "500000", "C": "300000", "D": "150000", "E": "80000"},
+                "by_degree": {"BACHELOR": "10000", "MASTER": "30000", "DOCTOR": "100000"},
+                "default": "0",
+            }
+        installments = rng.choice(
+            ([], ["0.5", "0.5"], ["0.5", "0.25", "0.25"], ["0.25", "0.25", "0.25", "0.25"])
+        )
+        benefits.append(
+            benefit_save(
+                by=None,
+                policy=policy,
+                name=f"{SPECIAL_POLICIES[index % len(SPECIAL_POLICIES)]}{BENEFIT_LEVELS[index // 10]}",
+                kind=BENEFIT_KINDS[index % len(BENEFIT_KINDS)],
+                criteria=criteria,
+                amount_rule=amount_rule,
+                installments=installments,
+                fund=funds[-1 - index % len(FUND_NAMES)]
+                if index % 4 == 3
+                else funds[len(funds) - len(FUND_NAMES) - 1],
+                sort_order=index,
+            )
+        )
+    return benefits
+
+
+def generate_applications(count: int, rng: random.Random, benefits: list, batch: int) -> None:
+    """``count`` applications of signed and onboarded talents, each judged by the eligibility engine on
+    its date (only eligible pairs, one per talent and benefit), spread over the states with the fund
+    ledger to match: a commitment for every approved or paid one, a disbursement per installment paid
+    (every installment for "disbursed", the first ones for some "approved"). Budgets too small for what
+    their fund committed are raised, so no fund is overspent."""
+    from policies.eligibility import Attributes, evaluate_benefit
+    from policies.models import Fund, FundMovement, PolicyApplication
+    from policies.rules import Reference, parse_benefit_rules
+
+    reference = Reference.load()
+    rules = {
+        b.pk: parse_benefit_rules(
+            criteria=b.criteria, amount_rule=b.amount_rule, installments=b.installments, reference=reference
+        )
+        for b in benefits
+    }
+    talents = list(
+        Talent.objects.filter(stage__in=(TalentStage.SIGNED, TalentStage.ONBOARDED)).values_list(
+            "pk",
+            "highest_degree__code",
+            "tier__code",
+            "birth_year",
+            "employer_enterprise_id",
+            "mode",
+            "owner_id",
+        )
+    )
+    now = timezone.now()
+    earliest = max(
+        min(b.policy.effective_from for b in benefits), (now - datetime.timedelta(days=3 * 365)).date()
+    )
+    taken: set[tuple[int, int]] = set()
+    applications, plans = [], []
+    attempts = 0
+    while len(applications) < count and attempts < count * 20:
+        attempts += 1
+        talent_id, degree, tier, birth_year, employer_id, mode, owner_id = rng.choice(talents)
+        benefit = rng.choice(benefits)
+        if (talent_id, benefit.pk) in taken:
+            continue
+        created = moment(rng, now, (now.date() - earliest).days)
+        attributes = Attributes(
+            degree=degree,
+            tier=tier,
+            birth_year=birth_year,
+            employed_in_district=employer_id is not None,
+            full_time=mode == Mode.FULL_TIME,
+        )
+        result = evaluate_benefit(
+            benefit, attributes, on=created.date(), reference=reference, rules=rules[benefit.pk]
+        )
+        if not result.eligible:
+            continue
+        taken.add((talent_id, benefit.pk))
+        state = weighted(rng, APPLICATION_STATES)
+        submitted = created + datetime.timedelta(hours=rng.randrange(1, 240)) if state != "draft" else None
+        decided = (
+            submitted + datetime.timedelta(hours=rng.randrange(24, 600))
+            if state in ("approved", "disbursed", "rejected")
+            else None
+        )
+        last = min(max(moment for moment in (created, submitted, decided) if moment), now)
+        applications.append(
+            PolicyApplication(
+                talent_id=talent_id,
+                benefit=benefit,
+                fund_id=benefit.fund_id,
+                state=state,
+                amount=result.amount,
+                installment_plan=[str(part) for part in result.installments],
+                eligibility=result.as_snapshot(created.date()),
+                proposed_automatically=rng.random() < 0.3,
+                owner_id=owner_id,
+                returned_count=1 if state != "draft" and rng.random() < 0.05 else 0,
+                created_by_id=owner_id,
+                created_at=created,
+                updated_at=last,
+                submitted_at=submitted,
+                decided_at=decided,
+            )
+        )
+        if state == "disbursed":
+            paid = len(result.installments)
+        elif state == "approved":
+            paid = rng.randrange(0, len(result.installments))
+        else:
+            paid = 0
+        plans.append((result.installments, paid, min(decided, now) if decided else None))
+    # Raise what budgets the commitments would overspend (a generous planner's budget).
+    committed: dict[int, Decimal] = {}
+    for application in applications:
+        if application.state in ("approved", "disbursed"):
+            committed[application.fund_id] = (
+                committed.get(application.fund_id, Decimal(0)) + application.amount
+            )
+    for fund in Fund.objects.filter(pk__in=committed):
+        if committed[fund.pk] > fund.budget:
+            Fund.objects.filter(pk=fund.pk).update(
+                budget=(committed[fund.pk] * Decimal("1.25")).quantize(Decimal(1))
+            )
+    with timestamps_as_given(PolicyApplication):
+        for start in range(0, len(applications), batch):
+            with transaction.atomic():
+                rows = PolicyApplication.objects.bulk_create(applications[start : start + batch])
+                movements = []
+                for application, (installments, paid, decided) in zip(
+                    rows, plans[start : start + batch], strict=True
+                ):
+                    if application.state not in ("approved", "disbursed"):
+                        continue
+                    movements.append(
+                        FundMovement(
+                            fund_id=application.fund_id,
+                            kind="commit",
+                            amount=application.amount,
+                            application=application,
+                            by_id=application.owner_id,
+                            at=decided,
+                        )
+                    )
+                    for number, part in enumerate(installments[:paid]):
+                        at = min(decided + datetime.timedelta(days=30 + 365 * number), now)
+                        movements.append(
+                            FundMovement(
+                                fund_id=application.fund_id,
+                                kind="disburse",
+                                amount=part,
+                                application=application,
+                                by_id=application.owner_id,
+                                at=at,
+                                note=f"第{number + 1}期拨付",
+                            )
+                        )
+                FundMovement.objects.bulk_create(movements)
+            if (start // batch) % 5 == 4:
+                print(f" {start + batch}", end="", flush=True)
+    print(f" {len(applications)}", end="", flush=True)
+
+
+def generate_service_requests(count: int, rng: random.Random, users: list[User], batch: int) -> None:
+    """``count`` talent service requests of onboarded and signed talents: half resolved, some cancelled,
+    the open ones due over the coming weeks, some overdue."""
+    from policies.models import ServiceRequest
+
+    talents = list(
+        Talent.objects.filter(stage__in=(TalentStage.SIGNED, TalentStage.ONBOARDED)).values_list(
+            "pk", "owner_id"
+        )
+    )
+    now = timezone.now()
+    rows = []
+    for _ in range(count):
+        talent_id, owner_id = rng.choice(talents)
+        state = weighted(rng, SERVICE_STATES)
+        created = moment(rng, now, 2 * 365 if state in ("resolved", "cancelled") else 120)
+        closed = (
+            min(created + datetime.timedelta(days=rng.randrange(1, 90)), now)
+            if state in ("resolved", "cancelled")
+            else None
+        )
+        due = created.date() + datetime.timedelta(days=rng.randrange(7, 90)) if rng.random() < 0.9 else None
+        rows.append(
+            ServiceRequest(
+                talent_id=talent_id,
+                kind=rng.choice(SERVICE_KINDS),
+                description="人才服务港受理",
+                owner_id=owner_id if rng.random() < 0.9 else rng.choice(users).pk,
+                due_on=due,
+                state=state,
+                resolution="已协调办结"
+                if state == "resolved"
+                else ("人才申请撤销" if state == "cancelled" else ""),
+                resolved_at=closed,
+                created_by_id=owner_id,
+                created_at=created,
+                updated_at=closed or min(created + datetime.timedelta(days=rng.randrange(0, 10)), now),
+            )
+        )
+    with timestamps_as_given(ServiceRequest), transaction.atomic():
+        ServiceRequest.objects.bulk_create(rows, batch_size=batch)
+
+
+CORE_TABLES = (
+    "talents_talent",
+    "talents_talent_disciplines",
+    "projects_enterprise",
+    "projects_investmentproject",
+    "projects_talentdemand",
+    "projects_talentdemand_disciplines",
+)
+CAMPAIGN_TABLES = (
+    "campaigns_university",
+    "campaigns_partnership",
+    "campaigns_campaign",
+    "campaigns_campaign_officers",
+    "campaigns_contact",
+    "campaigns_campaignproject",
+    "campaigns_placementbatch",
+    "campaigns_placement",
+    "campaigns_placementoutcome",
+)
+POLICY_TABLES = (
+    "policies_fund",
+    "policies_policy",
+    "policies_benefit",
+    "policies_policyapplication",
+    "policies_fundmovement",
+    "policies_servicerequest",
+)
+
+
+def analyse(tables=CORE_TABLES) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             if connection.vendor == "postgresql":
@@ -431,6 +1046,28 @@ def main(argv=None) -> None:
         action="store_true",
         help="only add --demands talent demands over the enterprises and projects already there",
     )
+    new_apps = parser.add_argument_group(
+        "campaigns and policies", "added to a database that already has talents, enterprises and projects"
+    )
+    new_apps.add_argument(
+        "--campaigns-only",
+        action="store_true",
+        help="only add universities, campaigns with their contacts, campaign projects and placements",
+    )
+    new_apps.add_argument(
+        "--policies-only",
+        action="store_true",
+        help="only add funds, policies, benefits, applications with their ledger and service requests",
+    )
+    new_apps.add_argument("--universities", type=int, default=300, help="beyond the 20 named ones")
+    new_apps.add_argument("--campaigns", type=int, default=2000)
+    new_apps.add_argument("--contacts", type=int, default=300_000)
+    new_apps.add_argument("--campaign-projects", type=int, default=500)
+    new_apps.add_argument("--placement-batches", type=int, default=20)
+    new_apps.add_argument("--placements", type=int, default=1500)
+    new_apps.add_argument("--placement-outcomes", type=int, default=6000)
+    new_apps.add_argument("--applications", type=int, default=50_000)
+    new_apps.add_argument("--service-requests", type=int, default=10_000)
     args = parser.parse_args(argv)
 
     settings = connection.settings_dict
@@ -443,6 +1080,9 @@ def main(argv=None) -> None:
         with Phase("vacuum analyse"):
             analyse()
         print(f"Done in {time.perf_counter() - started:.0f} s: {TalentDemand.objects.count()} demands.")
+        return
+    if args.campaigns_only or args.policies_only:
+        add_new_apps(args, parser)
         return
     if Talent.objects.exists() and not args.append:
         parser.error("this database already holds talents; use a database of its own, or --append")
@@ -463,6 +1103,48 @@ def main(argv=None) -> None:
     with Phase("vacuum analyse"):
         analyse()
     print(f"Done in {time.perf_counter() - started:.0f} s: {Talent.objects.count()} talents in the database.")
+
+
+def add_new_apps(args, parser) -> None:
+    """The campaigns and policies apps' tables over the talents, enterprises and projects already there.
+    Refuses to run twice: a second run would double the rows."""
+    from campaigns.models import Campaign
+    from policies.models import Policy
+
+    if not Talent.objects.exists():
+        parser.error("no talents: generate the core dataset first")
+    if args.campaigns_only and Campaign.objects.exists():
+        parser.error("this database already holds campaigns")
+    if args.policies_only and Policy.objects.exists():
+        parser.error("this database already holds policies")
+    users = officers()
+    started = time.perf_counter()
+    if args.campaigns_only:
+        rng = random.Random(args.seed + 2)
+        with Phase(f"{len(UNIVERSITIES) + args.universities} universities"):
+            universities = generate_universities(args.universities, rng)
+        with Phase(f"{args.campaigns} campaigns, {args.contacts} contacts"):
+            campaigns = generate_campaigns(
+                args.campaigns, args.contacts, rng, users, universities, args.batch
+            )
+        with Phase(f"{args.campaign_projects} campaign projects"):
+            generate_campaign_projects(args.campaign_projects, rng, campaigns, users)
+        label = f"{args.placement_batches} batches, {args.placements} placements"
+        with Phase(f"{label}, {args.placement_outcomes} outcomes"):
+            generate_placements(args.placement_batches, args.placements, args.placement_outcomes, rng, users)
+        with Phase("vacuum analyse"):
+            analyse(CAMPAIGN_TABLES)
+    if args.policies_only:
+        rng = random.Random(args.seed + 3)
+        with Phase("policy system (funds, policies, benefits)"):
+            benefits = generate_policy_system(rng)
+        with Phase(f"{args.applications} applications and their ledger"):
+            generate_applications(args.applications, rng, benefits, args.batch)
+        with Phase(f"{args.service_requests} service requests"):
+            generate_service_requests(args.service_requests, rng, users, args.batch)
+        with Phase("vacuum analyse"):
+            analyse(POLICY_TABLES)
+    print(f"Done in {time.perf_counter() - started:.0f} s.")
 
 
 if __name__ == "__main__":

@@ -571,6 +571,8 @@ class ServiceRequest(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["state", "due_on"], name="service_state_due_idx"),
+            # The board's closed columns, most recently closed first (see service_requests_board).
+            models.Index(fields=["state", "-resolved_at", "-id"], name="service_state_closed_idx"),
             models.Index(fields=["owner", "state"], name="service_owner_state_idx"),
         ]
         constraints = [

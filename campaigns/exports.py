@@ -11,23 +11,27 @@ an export is written to the access log before a single row is produced, as the t
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_filters import FilterSet
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from jinjin_crm.core.excel_export import safe_row, text_cell, write_cell
+from jinjin_crm.core import excel_export
+from jinjin_crm.core.excel_export import (
+    CHUNK,
+    HEADER_ROW,  # noqa: F401 (where the table starts, for readers of the workbook)
+    CodeList,
+    ListSheet,
+    active_codes,
+    exported_by,
+    personal_data_export_log,
+    personal_data_title,
+)
 from jinjin_crm.core.masking import mask_national_id, mask_phone
-from jinjin_crm.core.models import Degree, Discipline, PersonalDataAccess, User
-from jinjin_crm.core.services import personal_data_access_log
-from talents.exports import LONG_NUMBER, PERSONAL_DATA_PERMISSION
+from jinjin_crm.core.models import Degree, Discipline, User
+from talents.exports import PERSONAL_DATA_PERMISSION
 from talents.models import Gender
 
 from .filters import CampaignFilter, ContactFilter, PlacementFilter
@@ -35,150 +39,24 @@ from .importers import COLUMNS, HEADERS
 from .models import Campaign, Contact, Kind, Outcome, OutcomeKind, Placement, TermStatus, season_label
 from .selectors import trip_yields
 
-MONEY_FORMAT = "#,##0.00"
-COUNT_FORMAT = "#,##0"
-DATE_FORMAT = "yyyy-mm-dd"
-TEXT_FORMAT = "@"
-CHUNK = 2_000
-# Rows above the table: the title, the filters, then the header.
-HEADER_ROW = 3
-
-TITLE_FONT = Font(bold=True, size=14)
-WARNING_FONT = Font(bold=True, color="C00000")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-REQUIRED_FONT = Font(bold=True, color="C00000")
-TOTAL_FONT = Font(bold=True)
-TOTAL_BORDER = Border(top=Side(style="thin"))
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
 # --- Shared by the lists ------------------------------------------------------------------------
 
 
 def filters_describe(filterset_class: type[FilterSet], params, *, everything: str) -> str:
     """The filters of ``params`` in words, as the list applies them: values that do not validate are
     left out there, so they are left out here. A search term that could be a mobile is masked."""
-    filterset = filterset_class(params, queryset=filterset_class._meta.model.objects.none())
-    if not filterset.is_bound:
-        return everything
-    filterset.form.is_valid()
-    data = filterset.form.cleaned_data
-    parts = []
-    for name, filter_ in filterset.filters.items():
-        value = data.get(name)
-        if name == "ordering" or value in (None, "", [], ()):
-            continue
-        field = filterset.form.fields[name]
-        if name == "search":
-            text = f"“{LONG_NUMBER.sub(lambda match: mask_phone(match.group()), value)}”"
-        elif isinstance(value, slice):
-            start, stop = _day(value.start), _day(value.stop)
-            if not start and not stop:
-                continue
-            text = _("%(start)s to %(stop)s") % {"start": start or "…", "stop": stop or "…"}
-        elif isinstance(value, str):
-            labels = dict(getattr(field, "choices", ()) or ())
-            text = str(labels.get(value, value))
-        elif isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
-            labels = dict(getattr(field, "choices", ()) or ())
-            text = "、".join(str(labels.get(item, item)) for item in value)
-        elif hasattr(value, "__iter__"):
-            items = [str(item) for item in value]
-            if not items:
-                continue
-            text = "、".join(items)
-        else:
-            text = str(value)
-        parts.append(f"{filter_.label}：{text}")
-    if not parts:
-        return everything
-    return _("Filters: %(filters)s") % {"filters": "；".join(parts)}
+    return excel_export.filters_describe(filterset_class, params, everything=everything, mask_search=True)
 
 
-def _day(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.isoformat()
-
-
-class _Sheet:
+def _sheet(workbook: Workbook, *, name: str, columns, title: str, filters: str, warning=False) -> ListSheet:
     """A write-only sheet laid out as every list export is: title, filters line, header, rows."""
-
-    def __init__(self, workbook: Workbook, *, name: str, columns, title: str, filters: str, warning=False):
-        self.sheet = workbook.create_sheet(name)
-        self.columns = columns
-        for index, (_msgid, width, *_rest) in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.last_letter = get_column_letter(len(columns))
-        # Rows above the table and the first two columns stay in view while scrolling.
-        self.sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-        self.sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.sheet.append([self.cell(title, font=WARNING_FONT if warning else TITLE_FONT)])
-        self.sheet.append([self.cell(filters)])
-        self.sheet.merged_cells.add(f"A1:{self.last_letter}1")
-        self.sheet.merged_cells.add(f"A2:{self.last_letter}2")
-        self.sheet.append(
-            [
-                self.cell(_(msgid), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
-                for msgid, *_r in columns
-            ]
-        )
-        self.count = 0
-
-    def cell(self, value, **style):
-        return text_cell(self.sheet, value, **style)
-
-    def typed(self, value, kind: str):
-        if value in ("", None):
-            return None
-        if kind == "money":
-            return self.cell(value, number_format=MONEY_FORMAT)
-        if kind == "count":
-            return self.cell(value, number_format=COUNT_FORMAT)
-        if kind == "date":
-            return self.cell(value, number_format=DATE_FORMAT)
-        return value
-
-    def row(self, record) -> None:
-        self.count += 1
-        values = []
-        for _msgid, _width, read, kind in self.columns:
-            values.append(self.count if read is None else self.typed(read(record), kind))
-        safe_row(self.sheet, values)
-
-    def totals(self, sums: dict[int, object], *, count_label: str) -> None:
-        """A totals row: the label, the number of rows (with its words) and ``sums`` by column index."""
-        before, _sep, after = count_label.partition("%(count)s")
-        quoted = lambda text: f'"{text}"' if text else ""  # noqa: E731
-        values = [None] * len(self.columns)
-        values[0] = self.cell(_("Total"), font=TOTAL_FONT, border=TOTAL_BORDER)
-        values[1] = self.cell(
-            self.count,
-            font=TOTAL_FONT,
-            border=TOTAL_BORDER,
-            number_format=f"{quoted(before)}#,##0{quoted(after)}",
-        )
-        for index, value in sums.items():
-            kind = self.columns[index][3]
-            values[index] = self.cell(
-                value,
-                font=TOTAL_FONT,
-                border=TOTAL_BORDER,
-                number_format=MONEY_FORMAT if kind == "money" else COUNT_FORMAT,
-            )
-        self.sheet.append(values)
-        self.sheet.auto_filter.ref = f"A{HEADER_ROW}:{self.last_letter}{HEADER_ROW + self.count}"
+    sheet = ListSheet(workbook, name=name, columns=columns)
+    sheet.heading(title, filters, warning=warning)
+    return sheet
 
 
 def _title(text: str, by: User, **values) -> str:
-    return text % {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": by, **values}
+    return text % {**exported_by(by), **values}
 
 
 def _attr(name: str):
@@ -186,7 +64,7 @@ def _attr(name: str):
 
 
 def _sums(columns, values: dict[str, object]) -> dict[int, object]:
-    """``values`` by column msgid, as the column indexes ``_Sheet.totals`` takes."""
+    """``values`` by column msgid, as the column indexes ``ListSheet.totals`` takes."""
     index = {column[0]: position for position, column in enumerate(columns)}
     return {index[msgid]: value for msgid, value in values.items()}
 
@@ -247,7 +125,7 @@ def campaign_list_write(*, queryset: QuerySet, params, stream, by: User) -> dict
     yields = trip_yields(campaign.pk for campaign in campaigns if campaign.kind == Kind.PROMOTION_TRIP)
     columns = _campaign_columns(yields)
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(
+    sheet = _sheet(
         workbook,
         name=_("Campaigns"),
         columns=columns,
@@ -320,14 +198,8 @@ def contact_list_export(
     is logged (kind export, with the number of records) before the workbook is begun.
     """
     if unmasked:
-        if not by.has_perm(PERSONAL_DATA_PERMISSION):
-            raise PermissionDenied(_("You may not export personal data in the clear."))
-        personal_data_access_log(
-            user=by,
-            kind=PersonalDataAccess.Kind.EXPORT,
-            fields=["id_number", "phone"],
-            reason=reason,
-            record_count=queryset.count(),
+        personal_data_export_log(
+            by=by, permission=PERSONAL_DATA_PERMISSION, reason=reason, record_count=queryset.count()
         )
     return _contacts_write(
         campaign=campaign, queryset=queryset, params=params, stream=stream, by=by, unmasked=unmasked
@@ -339,10 +211,9 @@ def _contacts_write(
 ) -> int:
     columns = _contact_columns(unmasked=unmasked)
     title = _title(_("Contacts of %(campaign)s (exported %(time)s by %(user)s)"), by, campaign=campaign.title)
-    if unmasked:
-        title += " " + _("— contains ID numbers and mobiles in the clear; keep it safe, delete it after use")
+    title = personal_data_title(title, unmasked=unmasked)
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(
+    sheet = _sheet(
         workbook,
         name=_("Contacts"),
         columns=columns,
@@ -398,7 +269,7 @@ def placement_list_write(*, queryset: QuerySet, params, stream, by: User) -> dic
     )
     columns = _placement_columns(timezone.localdate())
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(
+    sheet = _sheet(
         workbook,
         name=_("Placements"),
         columns=columns,
@@ -433,7 +304,6 @@ HEADER_NOTES = {
     "outcome": gettext_noop("咨询, 意向 or 签约; blank: 咨询."),
     "met_on": gettext_noop("Within the campaign's dates; blank: its first day."),
 }
-DROP_DOWNS = ("degree", "gender", "outcome")
 
 
 def _example_values() -> dict:
@@ -451,19 +321,24 @@ def _example_values() -> dict:
     }
 
 
-def _code_lists() -> list[tuple[str, list[tuple[str, str]]]]:
+def _code_lists() -> list[CodeList]:
+    # The drop-downs offer the words of the sign-in sheets: the degree's name, the other codes as they
+    # are; disciplines are too many for one.
     return [
-        (_msgid("degree"), [(d.code, d.name) for d in Degree.objects.filter(is_active=True)]),
-        (_msgid("gender"), [("男", str(Gender.MALE.label)), ("女", str(Gender.FEMALE.label))]),
-        (
+        CodeList(_msgid("degree"), active_codes(Degree), "name"),
+        CodeList(
+            _msgid("gender"), [("男", str(Gender.MALE.label)), ("女", str(Gender.FEMALE.label))], "code"
+        ),
+        CodeList(
             _msgid("outcome"),
             [
                 ("咨询", str(Outcome.CONSULTED.label)),
                 ("意向", str(Outcome.INTENT.label)),
                 ("签约", str(Outcome.SIGNED.label)),
             ],
+            "code",
         ),
-        (_msgid("disciplines"), [(d.code, d.name) for d in Discipline.objects.filter(is_active=True)]),
+        CodeList(_msgid("disciplines"), active_codes(Discipline)),
     ]
 
 
@@ -471,48 +346,12 @@ def import_template_write(*, stream) -> None:
     """Write the sign-in sheet template into ``stream``: the headers the import reads (the required
     one in red, notes on the others), an example row that passes the import's checks, and a second
     sheet listing the degrees, outcomes and disciplines accepted, with drop-downs for the first two."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Sign-in sheet")
-    codes = workbook.create_sheet(_("Codes"))
-    example = _example_values()
-    for index, column in enumerate(COLUMNS, start=1):
-        header = sheet.cell(row=1, column=index, value=column.header)
-        header.font = REQUIRED_FONT if column.required else HEADER_FONT
-        header.fill = HEADER_FILL
-        header.alignment = WRAP
-        if column.key in HEADER_NOTES:
-            header.comment = Comment(_(HEADER_NOTES[column.key]), "")
-        letter = get_column_letter(index)
-        target = write_cell(sheet, row=2, column=index, value=example.get(column.key))
-        if column.key in ("id_number", "phone", "disciplines"):
-            # Text, or Excel turns an ID number into 5.00116E+17 and loses its last digits.
-            target.number_format = TEXT_FORMAT
-            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-        sheet.column_dimensions[letter].width = max(12, min(30, len(column.header) * 2 + 4))
-    sheet.freeze_panes = "A2"
-
-    by_msgid = {column.msgid: index for index, column in enumerate(COLUMNS, start=1)}
-    drop_downs = {HEADERS[key].msgid for key in DROP_DOWNS}
-    for offset, (msgid, entries) in enumerate(_code_lists()):
-        code_col = offset * 3 + 1
-        codes.cell(row=1, column=code_col, value=_(msgid)).font = HEADER_FONT
-        codes.cell(row=2, column=code_col, value=_("Code")).font = HEADER_FONT
-        codes.cell(row=2, column=code_col + 1, value=_("Name")).font = HEADER_FONT
-        for row, (code, name) in enumerate(entries, start=3):
-            write_cell(codes, row=row, column=code_col, value=code, number_format=TEXT_FORMAT)
-            write_cell(codes, row=row, column=code_col + 1, value=name)
-        codes.column_dimensions[get_column_letter(code_col)].width = 12
-        codes.column_dimensions[get_column_letter(code_col + 1)].width = 24
-        if entries and msgid in drop_downs:
-            # The drop-down offers the words of the first column; typing another spelling is still
-            # accepted, so no error box.
-            letter = get_column_letter(code_col if msgid != _msgid("degree") else code_col + 1)
-            names = f"'{codes.title}'!${letter}$3:${letter}${len(entries) + 2}"
-            validation = DataValidation(
-                type="list", formula1=f"={names}", allow_blank=True, showErrorMessage=False
-            )
-            sheet.add_data_validation(validation)
-            target = get_column_letter(by_msgid[msgid])
-            validation.add(f"{target}2:{target}1048576")
-    workbook.save(stream)
+    excel_export.import_template_write(
+        stream=stream,
+        title=_("Sign-in sheet"),
+        columns=COLUMNS,
+        example=_example_values(),
+        notes=HEADER_NOTES,
+        code_lists=_code_lists(),
+        text_columns=("id_number", "phone", "disciplines"),
+    )

@@ -9,12 +9,9 @@ the preview is shown again instead.
 """
 
 import io
-import tempfile
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core.excel_export import export_stream, personal_data_export, xlsx_response
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 from jinjin_crm.core.permissions import reader_required, writer_required
 
@@ -30,9 +28,6 @@ from . import exports, importers, selectors
 from .filters import ContactFilter
 from .models import Campaign
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# An export is built in memory up to this size, then in a temporary file.
-SPOOL_BYTES = 8 * 1024 * 1024
 # Rows of the upload listed in the preview with what will happen to each.
 PREVIEW_ROWS = 500
 MASKS = {"id_number": mask_national_id, "phone": mask_phone}
@@ -42,22 +37,6 @@ PREVIEW_KEYS = ("name", "phone", "university", "degree", "outcome")
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
-
-
-class ExportReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you need ID numbers and mobiles in the clear?"),
-        max_length=200,
-        help_text=gettext_lazy("Recorded in the personal data access log with the number of records."),
-    )
-
-
-def _xlsx_response(stream, filename: str) -> FileResponse:
-    stream.seek(0)
-    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
-    # Personal data, masked or not, is not kept by browsers or proxies.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _campaign_url(campaign: Campaign) -> str:
@@ -77,10 +56,9 @@ def _campaign(pk) -> Campaign:
 def campaign_export(request):
     """The campaign list as filtered by the same query parameters as the list page, with the funnel."""
     queryset = selectors.campaign_list(filters=request.GET)
-    # FileResponse closes the file once it is sent, so no context manager here.
-    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    stream = export_stream()
     exports.campaign_list_write(queryset=queryset, params=request.GET, stream=stream, by=request.user)
-    return _xlsx_response(stream, f"{_('Campaigns')}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(stream, f"{_('Campaigns')}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @reader_required
@@ -89,9 +67,9 @@ def campaign_export(request):
 def placement_export(request):
     """The placements as filtered by the same query parameters as the placements page."""
     queryset = selectors.placement_list(filters=request.GET)
-    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    stream = export_stream()
     exports.placement_list_write(queryset=queryset, params=request.GET, stream=stream, by=request.user)
-    return _xlsx_response(stream, f"{_('Placements')}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(stream, f"{_('Placements')}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @reader_required
@@ -105,47 +83,20 @@ def contact_export(request, pk):
     the page asks for it — and the export is logged before the file is produced.
     """
     campaign = _campaign(pk)
-    unmasked = request.GET.get("unmasked") == "1"
-    if unmasked and not request.user.has_perm(exports.PERSONAL_DATA_PERMISSION):
-        raise PermissionDenied
-    # The reason comes in a POST only: a link must not be able to make an export in someone's name.
-    reason = (request.POST.get("reason") or "").strip() if request.method == "POST" else ""
-    if unmasked and not reason:
-        form = ExportReasonForm(request.POST) if request.method == "POST" else ExportReasonForm()
-        status = 400 if request.method == "POST" else 200
-        return _reason_page(request, campaign, form, status=status)
-    queryset = ContactFilter(request.GET, queryset=selectors.campaign_contacts(campaign)).qs
-    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    try:
+
+    def write(**how):
+        queryset = ContactFilter(request.GET, queryset=selectors.campaign_contacts(campaign)).qs
         exports.contact_list_export(
-            campaign=campaign,
-            queryset=queryset,
-            params=request.GET,
-            stream=stream,
-            by=request.user,
-            unmasked=unmasked,
-            reason=reason,
+            campaign=campaign, queryset=queryset, params=request.GET, by=request.user, **how
         )
-    except ValidationError as exc:  # a reason the log refuses
-        stream.close()
-        form = ExportReasonForm(request.POST or request.GET)
-        form.is_valid()
-        for message in exc.messages:
-            form.add_error("reason", message)
-        return _reason_page(request, campaign, form, status=400)
-    name = _("Contacts of %(campaign)s") % {"campaign": campaign.title}
-    if unmasked:
-        name = _("%(name)s (personal data)") % {"name": name}
-    return _xlsx_response(stream, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
 
-
-def _reason_page(request, campaign: Campaign, form, *, status: int):
-    """Asks why; the form posts back to the same URL, so the filters stay as they were."""
-    return render(
+    return personal_data_export(
         request,
-        "campaigns/excel/export_reason.html",
-        {"form": form, "campaign": campaign, "cancel_url": _campaign_url(campaign)},
-        status=status,
+        permission=exports.PERSONAL_DATA_PERMISSION,
+        write=write,
+        name=_("Contacts of %(campaign)s") % {"campaign": campaign.title},
+        template="campaigns/excel/export_reason.html",
+        context={"campaign": campaign, "cancel_url": _campaign_url(campaign)},
     )
 
 
@@ -154,7 +105,7 @@ def _reason_page(request, campaign: Campaign, form, *, status: int):
 def contact_import_template(request):
     stream = io.BytesIO()
     exports.import_template_write(stream=stream)
-    return _xlsx_response(stream, f"{_('Sign-in sheet template')}.xlsx")
+    return xlsx_response(stream, f"{_('Sign-in sheet template')}.xlsx")
 
 
 # --- Import -------------------------------------------------------------------------------------

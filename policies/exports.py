@@ -13,30 +13,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
-from jinjin_crm.core.excel_export import safe_row, text_cell
+from jinjin_crm.core import excel_export
+from jinjin_crm.core.excel_export import (
+    CHUNK,
+    HEADER_ROW,  # noqa: F401 (where the table starts, for readers of the workbook)
+    MONEY_FORMAT,
+    TOTAL_BORDER,
+    TOTAL_FONT,
+    ListSheet,
+    exported_by,
+)
 from jinjin_crm.core.models import User
 
 from .filters import ApplicationFilter
 from .models import ZERO, ApplicationState, BenefitKind, Fund, MovementKind, PolicyApplication
 from .rules import format_amount
 from .selectors import fund_figures, fund_movements
-
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-CHUNK = 2_000
-# Rows above the table: the title, a line of context (filters, or the fund's figures), the header.
-HEADER_ROW = 3
-
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-TOTAL_FONT = Font(bold=True)
-TOTAL_BORDER = Border(top=Side(style="thin"))
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _local(moment):
@@ -50,58 +43,8 @@ def _to_pay(application: PolicyApplication) -> Decimal:
     return application.amount - application.disbursed
 
 
-class _Sheet:
-    """A write-only sheet laid out like the other ledgers: title, context line, header, rows, totals."""
-
-    def __init__(self, workbook: Workbook, title: str, columns):
-        self.columns = columns
-        self.sheet = workbook.create_sheet(title)
-        for index, (_msgid, width, _read, _kind) in enumerate(columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.last_letter = get_column_letter(len(columns))
-        # The header and the first columns stay in view while scrolling; the header repeats in print.
-        self.sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-        self.sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.count = 0
-
-    def cell(self, value, **style):
-        return text_cell(self.sheet, value, **style)
-
-    def heading(self, title: str, context: str) -> None:
-        self.sheet.append([self.cell(title, font=TITLE_FONT)])
-        self.sheet.append([self.cell(context)])
-        self.sheet.merged_cells.add(f"A1:{self.last_letter}1")
-        self.sheet.merged_cells.add(f"A2:{self.last_letter}2")
-        self.sheet.append(
-            [
-                self.cell(_(msgid), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP)
-                for msgid, *_rest in self.columns
-            ]
-        )
-
-    def row(self, record) -> None:
-        self.count += 1
-        values = []
-        for _msgid, _width, read, kind in self.columns:
-            if kind == "count":
-                values.append(self.count)
-                continue
-            value = read(record)
-            if value in (None, ""):
-                values.append(None)
-            elif kind == "money":
-                values.append(self.cell(value, number_format=MONEY_FORMAT))
-            elif kind == "date":
-                values.append(self.cell(value, number_format=DATE_FORMAT))
-            elif kind == "datetime":
-                values.append(self.cell(value, number_format=DATETIME_FORMAT))
-            else:
-                values.append(value)
-        safe_row(self.sheet, values)
+class _Sheet(ListSheet):
+    """A list sheet whose totals are lines of their own: a ledger's sums by kind, a count in words."""
 
     def total(self, label: str, values: dict[int, Decimal | str]) -> None:
         """A totals line: ``label`` in the first column, ``values`` by column index (money or text)."""
@@ -111,13 +54,6 @@ class _Sheet:
             style = {"number_format": MONEY_FORMAT} if isinstance(value, Decimal) else {}
             line[index] = self.cell(value, font=TOTAL_FONT, border=TOTAL_BORDER, **style)
         self.sheet.append(line)
-
-    def finish(self) -> None:
-        self.sheet.auto_filter.ref = f"A{HEADER_ROW}:{self.last_letter}{HEADER_ROW + self.count}"
-
-
-def _exported_by(by: User) -> dict:
-    return {"time": timezone.localtime().strftime("%Y-%m-%d %H:%M"), "user": by}
 
 
 # --- Applications -----------------------------------------------------------------------------------
@@ -157,37 +93,17 @@ def _application_columns():
 def filters_describe(params) -> str:
     """The filters of ``params`` (the application list's query parameters) in words, as
     ``application_list`` applies them: values that do not validate are left out there, so here too."""
-    filterset = ApplicationFilter(params, queryset=PolicyApplication.objects.none())
-    if not filterset.is_bound:
-        return _("Filters: none (all applications)")
-    filterset.form.is_valid()
-    data = filterset.form.cleaned_data
-    parts = []
-    for name, filter_ in filterset.filters.items():
-        value = data.get(name)
-        if name == "ordering" or value in (None, "", [], ()):
-            continue
-        if name == "state":
-            text = "、".join(str(ApplicationState(code).label) for code in value)
-        elif name == "kind":
-            text = "、".join(str(BenefitKind(code).label) for code in value)
-        elif name == "proposed_automatically":
-            text = _("yes") if value else _("no")
-        elif name == "talent":
-            text = str(int(value))
-        elif name == "search":
-            text = f"“{value}”"
-        elif hasattr(value, "__iter__") and not isinstance(value, str):
-            items = [str(item) for item in value]
-            if not items:
-                continue
-            text = "、".join(items)
-        else:
-            text = str(value)
-        parts.append(f"{filter_.label}：{text}")
-    if not parts:
-        return _("Filters: none (all applications)")
-    return _("Filters: %(filters)s") % {"filters": "；".join(parts)}
+    return excel_export.filters_describe(
+        ApplicationFilter, params, everything=_("Filters: none (all applications)"), describe=_describe
+    )
+
+
+def _describe(name: str, value) -> str | None:
+    if name == "proposed_automatically":
+        return _("yes") if value else _("no")
+    if name == "talent":
+        return str(int(value))
+    return None
 
 
 def application_list_export(*, queryset: QuerySet, params, stream, by: User) -> dict:
@@ -196,9 +112,9 @@ def application_list_export(*, queryset: QuerySet, params, stream, by: User) -> 
     the sums of amount, disbursed and still to pay of exactly the rows written. Returns the totals."""
     columns = _application_columns()
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(workbook, _("Policy applications"), columns)
+    sheet = _Sheet(workbook, name=_("Policy applications"), columns=columns)
     sheet.heading(
-        _("Policy applications (exported %(time)s by %(user)s)") % _exported_by(by), filters_describe(params)
+        _("Policy applications (exported %(time)s by %(user)s)") % exported_by(by), filters_describe(params)
     )
     totals = {AMOUNT: ZERO, DISBURSED: ZERO, TO_PAY: ZERO}
     for application in queryset.iterator(chunk_size=CHUNK):
@@ -246,10 +162,10 @@ def fund_movements_export(*, fund: Fund, stream, by: User) -> dict:
     rows written. Returns those sums by kind."""
     columns = _movement_columns()
     workbook = Workbook(write_only=True)
-    sheet = _Sheet(workbook, _("Fund ledger"), columns)
+    sheet = _Sheet(workbook, name=_("Fund ledger"), columns=columns)
     figures = fund_figures(fund)
     sheet.heading(
-        _("Ledger of %(fund)s (exported %(time)s by %(user)s)") % {"fund": fund, **_exported_by(by)},
+        _("Ledger of %(fund)s (exported %(time)s by %(user)s)") % {"fund": fund, **exported_by(by)},
         _(
             "Budget %(budget)s; committed %(committed)s; disbursed %(disbursed)s; remaining %(remaining)s "
             "(yuan)"

@@ -12,31 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from stdnum.cn import uscc
 
-from jinjin_crm.core.excel_export import safe_row, text_cell, write_cell
+from jinjin_crm.core import excel_export
+from jinjin_crm.core.excel_export import (
+    CHUNK,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    MONEY_FORMAT,
+    CodeList,
+    ListSheet,
+    active_codes,
+    exported_by,
+    safe_row,
+)
 from jinjin_crm.core.models import IndustryChain, Park, Region, User
 
 from .filters import ProjectFilter
 from .importers import COLUMNS, ENTERPRISE_COLUMNS, PROJECT_COLUMNS
-from .models import InvestmentProject, Stage
-
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-CHUNK = 2_000
-
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-REQUIRED_FONT = Font(bold=True, color="C00000")
-TOTAL_FONT = Font(bold=True)
-TOTAL_BORDER = Border(top=Side(style="thin"))
-WRAP = Alignment(wrap_text=True, vertical="top")
+from .models import Stage
 
 _IMPORT_HEADERS = {column.key: column.msgid for column in PROJECT_COLUMNS}
 
@@ -72,63 +66,17 @@ def _ledger_columns():
     )
 
 
-# Rows above the table: the title, the filters, then the header.
-HEADER_ROW = 3
-
-
 def filters_describe(params) -> str:
     """The filters of ``params`` (the ledger's query parameters) in words, as ``project_list`` applies
     them: values that do not validate are left out there, so they are left out here too."""
-    filterset = ProjectFilter(params, queryset=InvestmentProject.objects.none())
-    if not filterset.is_bound:
-        return _("Filters: none (all projects)")
-    filterset.form.is_valid()
-    data = filterset.form.cleaned_data
-    parts = []
-    for name, filter_ in filterset.filters.items():
-        value = data.get(name)
-        if name == "ordering" or value in (None, "", [], ()):
-            continue
-        if name == "stage":
-            text = "、".join(str(Stage(code).label) for code in value)
-        elif name == "kind":
-            text = str(InvestmentProject.Kind(value).label)
-        elif name == "signed_on":
-            start, stop = (_day(value.start), _day(value.stop))
-            if not start and not stop:
-                continue
-            text = _("%(start)s to %(stop)s") % {"start": start or "…", "stop": stop or "…"}
-        elif isinstance(value, Decimal):
-            text = f"{value:,.2f}"
-        elif name == "search":
-            text = f"“{value}”"
-        elif hasattr(value, "__iter__") and not isinstance(value, str):
-            items = [str(item) for item in value]
-            if not items:
-                continue
-            text = "、".join(items)
-        else:
-            text = str(value)
-        parts.append(f"{filter_.label}：{text}")
-    if not parts:
-        return _("Filters: none (all projects)")
-    return _("Filters: %(filters)s") % {"filters": "；".join(parts)}
+    return excel_export.filters_describe(
+        ProjectFilter, params, everything=_("Filters: none (all projects)"), describe=_describe
+    )
 
 
-def _day(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        value = value.date()
-    return value.isoformat()
-
-
-def _count_format() -> str:
-    """A number format that shows the count with its words around it, e.g. 共 12 个项目."""
-    before, _sep, after = _("%(count)s projects").partition("%(count)s")
-    quoted = lambda text: f'"{text}"' if text else ""  # noqa: E731
-    return f"{quoted(before)}#,##0{quoted(after)}"
+def _describe(name: str, value) -> str | None:
+    # Investment bounds in 10k yuan, as the ledger shows amounts.
+    return f"{value:,.2f}" if isinstance(value, Decimal) else None
 
 
 def project_ledger_write(*, queryset: QuerySet, params, stream, by: User) -> dict:
@@ -140,70 +88,38 @@ def project_ledger_write(*, queryset: QuerySet, params, stream, by: User) -> dic
     """
     columns = _ledger_columns()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Project ledger"))
-    for index, (_msgid, width, _read, _kind) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last_letter = get_column_letter(len(columns))
-    # Rows above the table and the first two columns stay in view while scrolling.
-    sheet.freeze_panes = f"C{HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-    def cell(value, **style):
-        return text_cell(sheet, value, **style)
-
-    exported = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    sheet.append(
-        [
-            cell(
-                _("Investment project ledger (exported %(time)s by %(user)s)")
-                % {"time": exported, "user": by},
-                font=TITLE_FONT,
-            )
-        ]
+    sheet = ListSheet(workbook, name=_("Project ledger"), columns=columns)
+    sheet.heading(
+        _("Investment project ledger (exported %(time)s by %(user)s)") % exported_by(by),
+        filters_describe(params),
     )
-    sheet.append([cell(filters_describe(params))])
-    sheet.merged_cells.add(f"A1:{last_letter}1")
-    sheet.merged_cells.add(f"A2:{last_letter}2")
-    sheet.append(
-        [cell(_(msgid), font=HEADER_FONT, fill=HEADER_FILL, alignment=WRAP) for msgid, *_rest in columns]
-    )
-
-    count, total = 0, Decimal("0")
+    total = Decimal("0")
     for project in queryset.iterator(chunk_size=CHUNK):
-        count += 1
+        sheet.count += 1
         if project.agreed_investment is not None:
             total += project.agreed_investment
+        # Not ``sheet.row``: an empty text is written as it is read, an empty string, as it always was.
         row = []
         for _msgid, _width, read, kind in columns:
             if kind == "count":
-                row.append(count)
+                row.append(sheet.count)
             elif kind == "money":
                 value = read(project)
-                row.append(cell(value, number_format=MONEY_FORMAT) if value is not None else None)
+                row.append(sheet.cell(value, number_format=MONEY_FORMAT) if value is not None else None)
             elif kind == "date":
                 value = read(project)
-                row.append(cell(value, number_format=DATE_FORMAT) if value is not None else None)
+                row.append(sheet.cell(value, number_format=DATE_FORMAT) if value is not None else None)
             elif kind == "datetime":
-                row.append(cell(read(project), number_format=DATETIME_FORMAT))
+                row.append(sheet.cell(read(project), number_format=DATETIME_FORMAT))
             else:
                 row.append(read(project))
-        safe_row(sheet, row)
-
-    totals = [None] * len(columns)
-    totals[0] = cell(_("Total"), font=TOTAL_FONT, border=TOTAL_BORDER)
-    totals[1] = cell(count, font=TOTAL_FONT, border=TOTAL_BORDER, number_format=_count_format())
+        safe_row(sheet.sheet, row)
     agreed_index = next(
         i for i, column in enumerate(columns) if column[0] == _IMPORT_HEADERS["agreed_investment"]
     )
-    totals[agreed_index] = cell(total, font=TOTAL_FONT, border=TOTAL_BORDER, number_format=MONEY_FORMAT)
-    sheet.append(totals)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{HEADER_ROW + count}"
+    sheet.totals({agreed_index: total}, count_label=_("%(count)s projects"))
     workbook.save(stream)
-    return {"count": count, "agreed_investment": total}
+    return {"count": sheet.count, "agreed_investment": total}
 
 
 # --- Import templates ---------------------------------------------------------------------------
@@ -248,22 +164,20 @@ def _example_values(kind: str, *, officer: User | None) -> dict:
     }
 
 
-def _code_lists(kind: str) -> list[tuple[str, list[tuple[str, str]]]]:
+def _code_lists(kind: str) -> list[CodeList]:
+    # A drop-down of the names in the data sheet for each.
     lists = [
-        (_IMPORT_HEADERS["park"], [(p.code, p.name) for p in Park.objects.filter(is_active=True)]),
-        (
-            _IMPORT_HEADERS["industry"],
-            [(i.code, i.name) for i in IndustryChain.objects.filter(is_active=True)],
-        ),
+        CodeList(_IMPORT_HEADERS["park"], active_codes(Park), "name"),
+        CodeList(_IMPORT_HEADERS["industry"], active_codes(IndustryChain), "name"),
     ]
     if kind == "projects":
+        lists.append(CodeList(_IMPORT_HEADERS["source"], active_codes(Region), "name"))
         lists.append(
-            (_IMPORT_HEADERS["source"], [(r.code, r.name) for r in Region.objects.filter(is_active=True)])
+            CodeList(_IMPORT_HEADERS["stage"], [(stage.value, str(stage.label)) for stage in Stage], "name")
         )
-        lists.append((_IMPORT_HEADERS["stage"], [(stage.value, str(stage.label)) for stage in Stage]))
     else:
         is_key = next(column for column in ENTERPRISE_COLUMNS if column.key == "is_key")
-        lists.append((is_key.msgid, [("是", _("yes")), ("否", _("no"))]))
+        lists.append(CodeList(is_key.msgid, [("是", _("yes")), ("否", _("no"))], "name"))
     return lists
 
 
@@ -272,51 +186,16 @@ def import_template_write(*, kind: str, stream, officer: User | None) -> None:
     the import reads (required ones in red), one example row that passes the import's checks, and a
     second sheet listing the codes and names accepted for the reference columns."""
     columns = COLUMNS[kind]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Projects") if kind == "projects" else _("Enterprises")
-    codes = workbook.create_sheet(_("Codes"))
-
-    example = _example_values(kind, officer=officer)
-    for index, column in enumerate(columns, start=1):
-        header = sheet.cell(row=1, column=index, value=column.header)
-        header.font = REQUIRED_FONT if column.required else HEADER_FONT
-        header.fill = HEADER_FILL
-        header.alignment = WRAP
-        if column.required:
-            header.comment = Comment(_("Required"), "")
-        value = example.get(column.key)
-        target = write_cell(sheet, row=2, column=index, value=value)
-        if isinstance(value, Decimal):
-            target.number_format = MONEY_FORMAT
-        elif isinstance(value, datetime.date):
-            target.number_format = DATE_FORMAT
-        elif column.key == "credit_code" or column.key == "contact_phone":
-            target.number_format = "@"  # text: Excel would turn long digit strings into 1.38E+10
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(32, len(column.header) * 2 + 4))
-    sheet.freeze_panes = "A2"
-
-    # The code sheet: one pair of columns (code, name) per reference column, side by side.
-    by_header = {column.msgid: index for index, column in enumerate(columns, start=1)}
-    for offset, (msgid, entries) in enumerate(_code_lists(kind)):
-        code_col = offset * 3 + 1
-        codes.cell(row=1, column=code_col, value=_(msgid)).font = HEADER_FONT
-        codes.cell(row=2, column=code_col, value=_("Code")).font = HEADER_FONT
-        codes.cell(row=2, column=code_col + 1, value=_("Name")).font = HEADER_FONT
-        for row, (code, name) in enumerate(entries, start=3):
-            write_cell(codes, row=row, column=code_col, value=code)
-            write_cell(codes, row=row, column=code_col + 1, value=name)
-        codes.column_dimensions[get_column_letter(code_col)].width = 14
-        codes.column_dimensions[get_column_letter(code_col + 1)].width = 28
-        # A drop-down of the names in the data sheet; typing a code is still accepted, so no error box.
-        if entries and msgid in by_header:
-            letter = get_column_letter(code_col + 1)
-            names = f"'{codes.title}'!${letter}$3:${letter}${len(entries) + 2}"
-            validation = DataValidation(
-                type="list", formula1=f"={names}", allow_blank=True, showErrorMessage=False
-            )
-            sheet.add_data_validation(validation)
-            validation.add(
-                f"{get_column_letter(by_header[msgid])}2:{get_column_letter(by_header[msgid])}1048576"
-            )
-    workbook.save(stream)
+    excel_export.import_template_write(
+        stream=stream,
+        title=_("Projects") if kind == "projects" else _("Enterprises"),
+        columns=columns,
+        example=_example_values(kind, officer=officer),
+        notes={column.key: gettext_noop("Required") for column in columns if column.required},
+        code_lists=_code_lists(kind),
+        # Text: Excel would turn long digit strings into 1.38E+10.
+        text_cells=("credit_code", "contact_phone"),
+        max_width=32,
+        code_widths=(14, 28),
+        code_format=None,
+    )

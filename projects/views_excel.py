@@ -2,13 +2,12 @@
 the import templates. The reading, checking and writing live in ``importers``; workbooks in ``exports``."""
 
 import io
-import tempfile
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,14 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core.excel_export import export_stream, xlsx_response
 from jinjin_crm.core.roles import Role
 
 from . import exports, importers, selectors
 from .filters import officers
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The export is built in memory up to this size, then in a temporary file.
-SPOOL_BYTES = 8 * 1024 * 1024
 # Rows of the upload shown in the preview, to check that the columns were understood.
 PREVIEW_ROWS = 20
 
@@ -44,21 +41,16 @@ def _require_role(user) -> None:
         raise PermissionDenied
 
 
-def _xlsx_response(stream, filename: str) -> FileResponse:
-    stream.seek(0)
-    return FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
-
-
 @login_required
 @require_GET
 def project_export(request):
     """The ledger as filtered by the same query parameters as the ledger page, as .xlsx."""
     _require_role(request.user)
     queryset = selectors.project_list(filters=request.GET)
-    # FileResponse closes the file once it is sent, so no context manager here.
-    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    stream = export_stream()
     exports.project_ledger_write(queryset=queryset, params=request.GET, stream=stream, by=request.user)
-    return _xlsx_response(stream, f"{_('Project ledger')}-{timezone.localdate():%Y%m%d}.xlsx")
+    # Company and project data, no personal data: browsers may keep the file as they usually do.
+    return xlsx_response(stream, f"{_('Project ledger')}-{timezone.localdate():%Y%m%d}.xlsx", private=False)
 
 
 @login_required
@@ -72,7 +64,7 @@ def import_template(request, kind: str):
     stream = io.BytesIO()
     exports.import_template_write(kind=kind, stream=stream, officer=officer)
     name = _("Project import template") if kind == "projects" else _("Enterprise import template")
-    return _xlsx_response(stream, f"{name}.xlsx")
+    return xlsx_response(stream, f"{name}.xlsx", private=False)
 
 
 @login_required

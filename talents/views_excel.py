@@ -9,20 +9,17 @@ once, whether they are skipped (the default) or created anyway.
 """
 
 import io
-import tempfile
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core.excel_export import personal_data_export, xlsx_response
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.roles import Role
@@ -30,9 +27,6 @@ from jinjin_crm.core.roles import Role
 from . import exports, importers, selectors
 from .filters import owners
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The export is built in memory up to this size, then in a temporary file.
-SPOOL_BYTES = 8 * 1024 * 1024
 # Rows of the upload shown in the preview, to check that the columns were understood.
 PREVIEW_ROWS = 20
 MASKS = {"id_number": mask_national_id, "phone": mask_phone}
@@ -40,22 +34,6 @@ MASKS = {"id_number": mask_national_id, "phone": mask_phone}
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
-
-
-class ExportReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you need ID numbers and mobiles in the clear?"),
-        max_length=200,
-        help_text=gettext_lazy("Recorded in the personal data access log with the number of records."),
-    )
-
-
-def _xlsx_response(stream, filename: str) -> FileResponse:
-    stream.seek(0)
-    response = FileResponse(stream, as_attachment=True, filename=filename, content_type=XLSX)
-    # Personal data, masked or not, is not kept by browsers or proxies.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- Export -------------------------------------------------------------------------------------
@@ -71,49 +49,23 @@ def talent_export(request):
     ``talents.view_personal_data``; with it, a ``reason`` (query or form) is required — without one
     the page asks for it — and the export is logged before the file is produced.
     """
-    unmasked = request.GET.get("unmasked") == "1"
-    if unmasked and not request.user.has_perm(exports.PERSONAL_DATA_PERMISSION):
-        raise PermissionDenied
-    # The reason comes in a POST only: a link must not be able to make an export in someone's name.
-    reason = (request.POST.get("reason") or "").strip() if request.method == "POST" else ""
-    if unmasked and not reason:
-        form = ExportReasonForm(request.POST) if request.method == "POST" else ExportReasonForm()
-        status = 400 if request.method == "POST" else 200
-        return _reason_page(request, form, status=status)
-    queryset = selectors.talent_list(filters=request.GET)
-    # FileResponse closes the file once it is sent, so no context manager here.
-    stream = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    try:
-        exports.talent_list_export(
-            queryset=queryset,
-            params=request.GET,
-            stream=stream,
-            by=request.user,
-            unmasked=unmasked,
-            reason=reason,
-        )
-    except ValidationError as exc:  # a reason the log refuses
-        stream.close()
-        form = ExportReasonForm(request.POST or request.GET)
-        form.is_valid()
-        for message in exc.messages:
-            form.add_error("reason", message)
-        return _reason_page(request, form, status=400)
-    name = _("Talent list")
-    if unmasked:
-        name = _("%(name)s (personal data)") % {"name": name}
-    return _xlsx_response(stream, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
-
-
-def _reason_page(request, form, *, status: int):
-    """Asks why; the form posts back to the same URL, so the filters of the list stay as they were."""
     filters = request.GET.copy()
     for name in ("unmasked", "reason"):
         filters.pop(name, None)
     list_url = _list_url()
-    cancel_url = f"{list_url}?{filters.urlencode()}" if list_url else ""
-    return render(
-        request, "talents/excel/export_reason.html", {"form": form, "cancel_url": cancel_url}, status=status
+
+    def write(**how):
+        queryset = selectors.talent_list(filters=request.GET)
+        exports.talent_list_export(queryset=queryset, params=request.GET, by=request.user, **how)
+
+    return personal_data_export(
+        request,
+        permission=exports.PERSONAL_DATA_PERMISSION,
+        write=write,
+        name=_("Talent list"),
+        template="talents/excel/export_reason.html",
+        # Cancel goes back to the list as it was filtered.
+        context={"cancel_url": f"{list_url}?{filters.urlencode()}" if list_url else ""},
     )
 
 
@@ -124,7 +76,7 @@ def talent_import_template(request):
     officer = request.user if request.user.has_role(Role.OFFICER) else owners().first()
     stream = io.BytesIO()
     exports.import_template_write(stream=stream, officer=officer)
-    return _xlsx_response(stream, f"{_('Talent import template')}.xlsx")
+    return xlsx_response(stream, f"{_('Talent import template')}.xlsx")
 
 
 # --- Import -------------------------------------------------------------------------------------

@@ -10,3 +10,4 @@ class CampaignsConfig(AppConfig):
         from jinjin_crm.core.sections import section_register
 
         section_register("talents.talent", "campaigns/_talent_campaigns_section.html", order=20)
+        section_register("projects.investmentproject", "campaigns/_project_origin_section.html", order=20)

@@ -23,6 +23,7 @@ urlpatterns = [
         name="campaign-project-unlink",
     ),
     path("talents/<int:pk>/campaigns/", views.talent_campaigns, name="talent-campaigns"),
+    path("projects/<int:pk>/campaign/", views.project_origin, name="project-origin"),
     path("universities/", views.university_list, name="university-list"),
     path("universities/new/", views.university_create, name="university-create"),
     path("universities/<int:pk>/", views.university_detail, name="university-detail"),

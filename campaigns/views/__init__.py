@@ -30,7 +30,7 @@ from .placements import (
     placement_outcome_create,
     placement_task_edit,
 )
-from .talent_section import talent_campaigns
+from .talent_section import project_origin, talent_campaigns
 from .universities import (
     partnership_create,
     university_create,
@@ -62,6 +62,7 @@ __all__ = [
     "placement_outcome_create",
     "placement_task_edit",
     "project_lookup",
+    "project_origin",
     "talent_campaigns",
     "university_create",
     "university_detail",

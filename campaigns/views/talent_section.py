@@ -1,13 +1,15 @@
-"""The talent page's campaigns section: the campaigns a talent was met on and the placements they
-served. The talents app may not import campaigns, so its page loads this fragment by URL (htmx)."""
+"""Sections of earlier apps' pages served by the campaigns app (registered in ``apps.py``, loaded by
+htmx): on a talent's page the campaigns the talent was met on and the placements served; on a
+project's page the campaign it came from."""
 
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jinjin_crm.core.permissions import reader_required
+from projects.models import InvestmentProject
 from talents.models import Talent
 
-from ..models import Contact, Placement
+from ..models import CampaignProject, Contact, Placement
 
 
 @reader_required
@@ -25,3 +27,11 @@ def talent_campaigns(request, pk):
         "campaigns/_talent_campaigns.html",
         {"talent": talent, "contacts": list(contacts), "placements": list(placements)},
     )
+
+
+@reader_required
+@require_GET
+def project_origin(request, pk):
+    project = get_object_or_404(InvestmentProject, pk=pk)
+    link = CampaignProject.objects.filter(project=project).select_related("campaign__university").first()
+    return render(request, "campaigns/_project_origin.html", {"project": project, "link": link})

@@ -28,6 +28,7 @@ from jinjin_crm.core.pages import (
     transition_response,
 )
 from jinjin_crm.core.permissions import reader_required, writer_required
+from jinjin_crm.core.sections import sections_for
 from jinjin_crm.core.selectors import timeline_for
 
 from .. import selectors, services
@@ -158,6 +159,7 @@ def _project_detail_context(request, project, **extra) -> dict:
         "activity_form": extra.pop("activity_form", None) or ActivityForm(),
         "funds_form": extra.pop("funds_form", None) or FundsArrivalForm(),
         "can_write": request.user.can_write,
+        "record_sections": sections_for("projects.investmentproject"),
     }
     context.update(extra)
     return context

@@ -839,3 +839,25 @@ class TestTalentSection:
         body = client.get(reverse("campaigns:talent-campaigns", args=[talent.pk])).content.decode()
         assert "empty-state" in body
         assert "<table" not in body
+
+
+class TestProjectOrigin:
+    def test_the_project_page_shows_the_campaign_it_came_from(self, client, leader, officer):
+        trip = factories.campaign(kind="promotion_trip", title="2024年成都招商推介会", by=officer)
+        project = factories.project(lead_officer=officer)
+        services.campaign_project_link(campaign=trip, project=project, by=officer)
+        client.force_login(leader)
+
+        page = client.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
+        fragment = client.get(reverse("campaigns:project-origin", args=[project.pk])).content.decode()
+
+        assert reverse("campaigns:project-origin", args=[project.pk]) in page
+        assert "2024年成都招商推介会" in fragment
+        assert reverse("campaigns:campaign-detail", args=[trip.pk]) in fragment
+
+    def test_a_project_from_no_campaign_says_so(self, client, leader, officer):
+        project = factories.project(lead_officer=officer)
+        client.force_login(leader)
+        fragment = client.get(reverse("campaigns:project-origin", args=[project.pk])).content.decode()
+        assert "empty-state" in fragment
+        assert "<a href" not in fragment

@@ -14,6 +14,7 @@ def test_later_apps_register_their_talent_sections_in_order():
         "policies/_entitlements_section.html",
     ]
     assert sections_for("projects.talentdemand") == ["matching/_match_demand_section.html"]
+    assert sections_for("projects.investmentproject") == ["campaigns/_project_origin_section.html"]
     assert sections_for("projects.enterprise") == []
 
 

@@ -118,13 +118,19 @@ def application_list(*, filters: dict | None = None, queryset: QuerySet | None =
     return ApplicationFilter(filters or {}, queryset=base).qs
 
 
+def application_state_totals(queryset: QuerySet | None = None) -> dict[str, dict]:
+    """``{state: {"count": n, "amount": Σ amount}}`` for every state (zeros when none), in one query:
+    the queue's tabs and, added up over the states shown, its totals row."""
+    queryset = queryset if queryset is not None else PolicyApplication.objects.all()
+    totals = {state: {"count": 0, "amount": Decimal("0")} for state in ApplicationState.values}
+    for row in queryset.order_by().values("state").annotate(n=Count("id"), amount=Sum("amount")):
+        totals[row["state"]] = {"count": row["n"], "amount": row["amount"] or Decimal("0")}
+    return totals
+
+
 def application_state_counts(queryset: QuerySet | None = None) -> dict[str, int]:
     """``{state: count}`` for every state (0 when none), in one query."""
-    queryset = queryset if queryset is not None else PolicyApplication.objects.all()
-    counts = dict.fromkeys(ApplicationState.values, 0)
-    for row in queryset.order_by().values("state").annotate(n=Count("id")):
-        counts[row["state"]] = row["n"]
-    return counts
+    return {state: figures["count"] for state, figures in application_state_totals(queryset).items()}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,19 +57,20 @@ MORE_FILTERS = ("kind", "fund", "owner", "proposed_automatically")
 # --- The queue ------------------------------------------------------------------------------------
 
 
-def _totals(applications) -> dict:
-    """Count, Σ amount and Σ paid of exactly the rows the filters keep, in two queries (the paid sums
-    come from the ledger: the rows' ``disbursed`` is a per-row subquery, which SQL cannot sum)."""
+def _totals(applications, by_state: dict[str, dict], states: list[str]) -> dict:
+    """Count, Σ amount and Σ paid of exactly the rows the filters keep. Count and amount add up the
+    per-state figures the tabs were counted with (the rows differ from the tabs' only by the state
+    filter); the paid sums come from the ledger (the rows' ``disbursed`` is a per-row subquery,
+    which SQL cannot sum)."""
+    shown = [by_state[state] for state in (states or by_state)]
     money = DecimalField(**MONEY)
-    totals = applications.order_by().aggregate(
-        count=Count("id"), amount=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=money)
-    )
-    totals.update(
-        FundMovement.objects.filter(
+    return {
+        "count": sum(figures["count"] for figures in shown),
+        "amount": sum((figures["amount"] for figures in shown), start=Decimal("0")),
+        **FundMovement.objects.filter(
             kind=MovementKind.DISBURSE, application__in=applications.order_by().values("pk")
-        ).aggregate(disbursed=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=money))
-    )
-    return totals
+        ).aggregate(disbursed=Coalesce(Sum("amount"), Value(Decimal("0")), output_field=money)),
+    }
 
 
 def _state_tabs(request, counts: dict[str, int]) -> list[dict]:
@@ -111,10 +112,14 @@ def application_list(request):
     # The tabs count under every filter but the state one, so each tab says what clicking it shows.
     others = request.GET.copy()
     others.pop("state", None)
-    counts = selectors.application_state_counts(
+    by_state = selectors.application_state_totals(
         ApplicationFilter(others, queryset=PolicyApplication.objects.all()).qs
     )
-    totals = _totals(applications)
+    counts = {state: figures["count"] for state, figures in by_state.items()}
+    # The state filter as the rows were filtered by it (filterset.qs has cleaned the form; a field
+    # that does not validate filters nothing, on the rows and the tabs alike).
+    states = filterset.form.cleaned_data.get("state") or []
+    totals = _totals(applications, by_state, states)
     page = KnownCountPaginator(applications, page_size(request), count=totals["count"]).get_page(
         request.GET.get("page")
     )

@@ -346,6 +346,22 @@ def test_queue_has_state_tabs_with_counts_and_a_totals_row(officer_client, offic
     assert body.count("data-application=") == 1
 
 
+def test_queue_totals_add_up_the_states_shown(officer_client, officer, housing, youth):
+    drafts = [
+        services.application_create(talent=district_talent(officer), benefit=youth, by=officer)
+        for _ in range(3)
+    ]
+    walk(drafts[0], S.SUBMITTED, officer)
+    walk(drafts[1], S.UNDER_REVIEW, officer)
+    everything = html(officer_client.get(reverse("policies:application-list")))
+    two_states = html(
+        officer_client.get(reverse("policies:application-list"), {"state": ["draft", "under_review"]})
+    )
+    assert 'data-total-amount="150000.00"' in everything
+    assert 'data-total-amount="100000.00"' in two_states
+    assert two_states.count("data-application=") == 2
+
+
 def test_queue_marks_applications_proposed_automatically(officer_client, officer, housing):
     talent = district_talent(officer)
     services.benefits_propose(talent=talent, by=officer)

@@ -51,28 +51,45 @@ def _due_tone(request_: ServiceRequest, today: datetime.date) -> str:
     return "soon" if (request_.due_on - today).days <= DUE_SOON_DAYS else ""
 
 
+def _note_field(form_class) -> dict:
+    """The one text field of a step's form, as the plain form on each card renders it."""
+    name, field = next(iter(form_class.base_fields.items()))
+    return {
+        "name": name,
+        "label": field.label,
+        "required": field.required,
+        "max_length": field.max_length,
+        "rows": field.widget.attrs.get("rows", 2),
+    }
+
+
 def _render_board(request, *, status=200, create_form=None, failed=None, refusal=None):
     filterset = ServiceRequestFilter(request.GET, queryset=ServiceRequest.objects.all())
     today = timezone.localdate()
     columns = selectors.service_requests_board(queryset=filterset.qs, today=today)
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
+    note_fields = {name: _note_field(form_class) for name, (form_class, _to) in STEPS.items()}
     for column in columns:
         for item in column.requests:
             item.due_tone = _due_tone(item, today)
             item.days_overdue = (today - item.due_on).days if item.due_tone == "overdue" else 0
             item.steps = []
-            for name, (form_class, to) in STEPS.items():
+            for name, (_form_class, to) in STEPS.items():
                 if to not in item.allowed_transitions:
                     continue
                 is_failed = bool(failed and failed["pk"] == item.pk and failed["step"] == name)
+                # A board shows up to 80 cards with two closed step forms each: an untouched one is
+                # plain HTML of its one field (``note_fields``); only a failed one is a bound form
+                # with its errors.
                 item.steps.append(
                     {
                         "name": name,
                         "form_id": f"sr{item.pk}-{name}",
                         # Posted with the board's query string, so the filters survive the step.
                         "action": reverse("policies:service-request-action", args=[item.pk, name]) + suffix,
-                        "form": failed["form"] if is_failed else form_class(auto_id=f"sr{item.pk}_{name}_%s"),
+                        "form": failed["form"] if is_failed else None,
+                        "field": note_fields[name],
                         "open": is_failed,
                     }
                 )

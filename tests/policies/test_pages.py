@@ -586,3 +586,22 @@ def test_pages_survive_nonsense_in_the_query(officer_client, everything):
         reverse("policies:talent-entitlement-apply", args=[everything["talent"].pk]), {"benefit": "x"}
     )
     assert response.status_code == 404
+
+
+def test_a_cards_closed_step_forms_post_what_the_steps_read(officer_client, officer):
+    talent = district_talent(officer)
+    item = services.service_request_create(
+        talent=talent, kind="housing", by=officer, due_on=datetime.date.today() + datetime.timedelta(days=3)
+    )
+    body = html(officer_client.get(reverse("policies:service-board")))
+    for step, field in (("resolve", "resolution"), ("cancel", "reason")):
+        form = re.search(rf'<form id="sr{item.pk}-{step}".*?</form>', body, re.S).group(0)
+        assert reverse("policies:service-request-action", args=[item.pk, step]) in form
+        assert f'name="{field}"' in form
+        assert "csrfmiddlewaretoken" in form
+    # What such a form posts is what the step reads: the request is cancelled with that reason.
+    officer_client.post(
+        reverse("policies:service-request-action", args=[item.pk, "cancel"]), {"reason": "人才已自行解决"}
+    )
+    item.refresh_from_db()
+    assert (item.state, item.resolution) == ("cancelled", "人才已自行解决")

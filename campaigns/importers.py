@@ -53,7 +53,6 @@ from jinjin_crm.core.excel_import import (
     rows_commit,
 )
 from jinjin_crm.core.models import Degree, Discipline, User
-from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from talents import importers as talent_importers
 from talents.models import Gender, Talent
 from talents.selectors import talent_duplicates_many
@@ -244,33 +243,9 @@ class _ContactRow(RowCheck):
 
 
 def _identity(row: _ContactRow, person: dict) -> None:
-    """ID number and mobile through the validators ``talents.services`` uses; the birth year and
-    gender written must agree with the ID number, which then supplies them."""
-    person["id_number"] = ""
-    if text := row.text("id_number"):
-        try:
-            checked = check_national_id(text)
-        except ValidationError as exc:
-            row.error("id_number", " ".join(exc.messages))
-        else:
-            person["id_number"] = checked.number
-            row.notes.extend(("id_number", warning) for warning in checked.warnings)
-            if person["birth_year"] and person["birth_year"] != checked.birth_date.year:
-                row.error(
-                    "birth_year",
-                    _("The birth year does not match the ID number (%(year)d).")
-                    % {"year": checked.birth_date.year},
-                )
-            if person["gender"] and person["gender"] != checked.gender:
-                row.error("gender", _("The gender does not match the ID number."))
-            person["birth_year"] = checked.birth_date.year
-            person["gender"] = checked.gender
-    person["phone"] = ""
-    if text := row.text("phone"):
-        try:
-            person["phone"] = normalize_mobile(text)
-        except ValidationError as exc:
-            row.error("phone", " ".join(exc.messages))
+    """ID number and mobile read as the talents import reads them; the ID number's warnings are
+    noted against its column."""
+    row.notes.extend(("id_number", warning) for warning in talent_importers.identity_cells(row, person))
 
 
 def _disciplines(row: _ContactRow, lookup: ReferenceLookup) -> tuple[list[Discipline], str]:

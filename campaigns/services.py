@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jinjin_crm.core.models import StageChange, User
 from jinjin_crm.core.services import fields_apply
 from jinjin_crm.core.task_requests import request_task
-from jinjin_crm.core.validators import check_national_id, normalize_mobile
+from jinjin_crm.core.validators import check_national_id, date_not_future, normalize_mobile
 from projects.models import Enterprise, InvestmentProject
 from talents.models import Source, Stage, Talent
 from talents.search import search_text_for
@@ -70,11 +70,6 @@ def _check_dates(start, end, *, start_field: str, end_field: str) -> None:
         raise ValidationError({end_field: _("The end date cannot be before the start date.")})
 
 
-def _check_not_future(day, field: str) -> None:
-    if day and day > timezone.localdate():
-        raise ValidationError({field: _("This date cannot be in the future.")})
-
-
 # --- Universities -------------------------------------------------------------------------------
 
 
@@ -107,7 +102,7 @@ def partnership_record(
     scope: str = "",
 ) -> Partnership:
     """A strategic cooperation agreement; it runs from ``starts_on`` (default: signing) to ``ends_on``."""
-    _check_not_future(signed_on, "signed_on")
+    date_not_future(signed_on, field="signed_on")
     starts_on = starts_on or signed_on
     _check_dates(starts_on, ends_on, start_field="starts_on", end_field="ends_on")
     partnership = Partnership(
@@ -211,7 +206,7 @@ def _check_contact(contact: Contact) -> None:
                 % {"start": campaign.starts_on.isoformat(), "end": campaign.ends_on.isoformat()}
             }
         )
-    _check_not_future(contact.met_on, "met_on")
+    date_not_future(contact.met_on, field="met_on")
 
 
 @transaction.atomic
@@ -561,7 +556,7 @@ def placement_outcome_record(
         recorded_by=by,
     )
     outcome.full_clean(exclude=["recorded_by"])
-    _check_not_future(achieved_on, "achieved_on")
+    date_not_future(achieved_on, field="achieved_on")
     if achieved_on < placement.term_start:
         raise ValidationError(
             {
@@ -586,7 +581,7 @@ def placement_evaluate(
 ) -> Placement:
     """Record the evaluation (考核) of a placement: a grade, the assessment, and its date."""
     on = on or timezone.localdate()
-    _check_not_future(on, "on")
+    date_not_future(on, field="on")
     if on < placement.term_start:
         raise ValidationError({"on": _("A placement cannot be evaluated before its term starts.")})
     placement.grade = grade

@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jinjin_crm.core.exceptions import ApplicationError, Conflict, IllegalTransition
+from jinjin_crm.core.exceptions import ApplicationError, Conflict, IllegalTransition, illegal_move
 from jinjin_crm.core.models import User
 from jinjin_crm.core.services import fields_apply, follow_up_schedule, stage_change_record
+from jinjin_crm.core.validators import date_not_future
 
 from .eligibility import BenefitResult, attributes_for_talent, evaluate, evaluate_benefit
 from .models import (
@@ -227,8 +228,7 @@ def _required(text: str, field: str, message: str) -> str:
 def _application_date(on: datetime.date | None, *, not_before: datetime.date | None = None) -> datetime.date:
     today = timezone.localdate()
     on = on or today
-    if on > today:
-        raise ValidationError({"on": _("This date cannot be in the future.")})
+    date_not_future(on, field="on")
     # Eligibility depends on the date (age, months since onboarding): a step is never dated before
     # the check it follows.
     if not_before and on < not_before:
@@ -674,14 +674,12 @@ def benefits_propose(
 
 
 def _service_illegal(current: str, to: str) -> IllegalTransition:
-    allowed = "、".join(str(ServiceState(state).label) for state in SERVICE_TRANSITIONS[current])
-    return IllegalTransition(
-        _("A service request cannot move from “%(from)s” to “%(to)s”; allowed next states: %(allowed)s.")
-        % {
-            "from": ServiceState(current).label,
-            "to": ServiceState(to).label,
-            "allowed": allowed or _("none (closed)"),
-        },
+    return illegal_move(
+        _("A service request cannot move from “%(from)s” to “%(to)s”; allowed next states: %(allowed)s."),
+        current=current,
+        to=to,
+        choices=ServiceState,
+        transitions=SERVICE_TRANSITIONS,
         attr="state",
     )
 

@@ -4,18 +4,13 @@ call the services; the admin is for looking things up and reading their history.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from jinjin_crm.core.admin import ReadOnlyMixin
+
 from .models import Enterprise, FundsArrival, InvestmentProject, TalentDemand
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Enterprise)

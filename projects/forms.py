@@ -18,7 +18,7 @@ from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Regi
 
 from .filters import officers
 from .models import STAGE_DATE_FIELDS, TRANSITIONS, Enterprise, InvestmentProject, Stage, TalentDemand
-from .services import PROJECT_FIELDS
+from .services import ENTERPRISE_FIELDS, PROJECT_FIELDS
 
 
 class LookupInput(forms.TextInput):
@@ -118,18 +118,7 @@ class EnterpriseForm(ServiceModelForm):
 
     class Meta:
         model = Enterprise
-        fields = (
-            "name",
-            "credit_code",
-            "park",
-            "industry",
-            "is_key",
-            "address",
-            "contact_name",
-            "contact_title",
-            "contact_phone",
-            "notes",
-        )
+        fields = ENTERPRISE_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinjin_crm.core.exceptions import IllegalTransition
+from jinjin_crm.core.exceptions import IllegalTransition, illegal_move
 from jinjin_crm.core.models import User
 from jinjin_crm.core.services import follow_up_schedule, stage_change_record
 from jinjin_crm.core.task_requests import request_task
-from jinjin_crm.core.validators import normalize_uscc
+from jinjin_crm.core.validators import date_not_future, normalize_uscc
 
 from .models import (
     STAGE_DATE_FIELDS,
@@ -178,14 +178,12 @@ def project_update(*, project: InvestmentProject, by: User | None, **fields) -> 
 
 
 def _illegal(current: str, to: str) -> IllegalTransition:
-    allowed = "、".join(str(Stage(stage).label) for stage in TRANSITIONS[current]) or _("none (closed)")
-    return IllegalTransition(
-        _("A project cannot move from “%(from)s” to “%(to)s”; allowed next stages: %(allowed)s.")
-        % {
-            "from": Stage(current).label,
-            "to": Stage(to).label if to in Stage.values else to,
-            "allowed": allowed,
-        },
+    return illegal_move(
+        _("A project cannot move from “%(from)s” to “%(to)s”; allowed next stages: %(allowed)s."),
+        current=current,
+        to=to,
+        choices=Stage,
+        transitions=TRANSITIONS,
         attr="to",
     )
 
@@ -212,8 +210,7 @@ def project_transition(
     if to not in TRANSITIONS.get(current, ()):
         raise _illegal(current, to)
     on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("This date cannot be in the future.")})
+    date_not_future(on, field="on")
     previous_dates = [getattr(locked, field) for stage, field in STAGE_DATE_FIELDS.items() if stage != to]
     latest = max((day for day in previous_dates if day), default=None)
     if latest and on < latest:
@@ -259,8 +256,7 @@ def funds_arrival_record(
     if amount is None or amount < 0:
         raise ValidationError({"amount": _("The amount cannot be negative.")})
     month = period.replace(day=1)
-    if month > timezone.localdate():
-        raise ValidationError({"period": _("This date cannot be in the future.")})
+    date_not_future(month, field="period")
     arrival, _created = FundsArrival.objects.update_or_create(
         project=project, period=month, defaults={"amount": amount, "recorded_by": by}
     )

@@ -283,15 +283,12 @@ def _employers(texts: set[str]) -> dict[str, list[Enterprise]]:
     return found
 
 
-def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
-    """The row's cells as ``talent_create`` arguments; every unreadable cell is reported on ``row``."""
-    fields = row.fields
-    for key in ("name", "university", "research_keywords", "title", "employer", "location", "source_detail"):
-        fields[key] = row.text(key, max_length=_max_length(key))
-    fields["gender"] = (
-        choice_cell(row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”).")) or ""
-    )
-    fields["birth_year"] = row.parse("birth_year", parse_birth_year, this_year=this_year)
+def identity_cells(row: RowCheck, fields: dict) -> list[str]:
+    """Read the ID number and mobile of ``row`` into ``fields`` through the validators the talents
+    services use, reporting bad cells on ``row``. The ID number holds the birth date and the gender:
+    a different one already in ``fields`` is a typo, reported; it then supplies both. Returns the ID
+    number's warnings (an area code not in the table)."""
+    warnings: list[str] = []
     fields["id_number"] = ""
     if text := row.text("id_number"):
         try:
@@ -300,8 +297,7 @@ def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
             row.error("id_number", " ".join(exc.messages))
         else:
             fields["id_number"] = checked.number
-            row.notes.extend(checked.warnings)
-            # The ID number holds the birth date and the gender; a different one in the sheet is a typo.
+            warnings.extend(checked.warnings)
             if fields["birth_year"] and fields["birth_year"] != checked.birth_date.year:
                 row.error(
                     "birth_year",
@@ -318,6 +314,19 @@ def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
             fields["phone"] = normalize_mobile(text)
         except ValidationError as exc:
             row.error("phone", " ".join(exc.messages))
+    return warnings
+
+
+def _row_fields(row: RowCheck, refs: dict, this_year: int) -> dict:
+    """The row's cells as ``talent_create`` arguments; every unreadable cell is reported on ``row``."""
+    fields = row.fields
+    for key in ("name", "university", "research_keywords", "title", "employer", "location", "source_detail"):
+        fields[key] = row.text(key, max_length=_max_length(key))
+    fields["gender"] = (
+        choice_cell(row, "gender", refs["genders"], _("Write 男 or 女 (not “%(value)s”).")) or ""
+    )
+    fields["birth_year"] = row.parse("birth_year", parse_birth_year, this_year=this_year)
+    row.notes.extend(identity_cells(row, fields))
     fields["email"] = row.text("email", max_length=_max_length("email"))
     if fields["email"] and "email" not in row.failed:
         try:

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinjin_crm.core.crypto import blind_index
-from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition
+from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition, illegal_move
 from jinjin_crm.core.models import Activity, PersonalDataAccess, StageChange, User
 from jinjin_crm.core.services import personal_data_access_log, stage_change_record
 from jinjin_crm.core.task_requests import request_task
-from jinjin_crm.core.validators import check_national_id, normalize_mobile
+from jinjin_crm.core.validators import check_national_id, date_not_future, normalize_mobile
 
 from .models import TRANSITIONS, FoundedEnterprise, Mode, Stage, Talent, TalentMerge, Team, TeamMembership
 from .search import search_text_for
@@ -221,14 +221,12 @@ def talent_update(*, talent: Talent, by: User | None, disciplines=None, **fields
 
 
 def _illegal(current: str, to: str) -> IllegalTransition:
-    allowed = "、".join(str(Stage(stage).label) for stage in TRANSITIONS[current]) or _("none (closed)")
-    return IllegalTransition(
-        _("A talent cannot move from “%(from)s” to “%(to)s”; allowed next stages: %(allowed)s.")
-        % {
-            "from": Stage(current).label,
-            "to": Stage(to).label if to in Stage.values else to,
-            "allowed": allowed,
-        },
+    return illegal_move(
+        _("A talent cannot move from “%(from)s” to “%(to)s”; allowed next stages: %(allowed)s."),
+        current=current,
+        to=to,
+        choices=Stage,
+        transitions=TRANSITIONS,
         attr="to",
     )
 
@@ -246,8 +244,7 @@ def talent_transition(
     if to not in TRANSITIONS.get(current, ()):
         raise _illegal(current, to)
     on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("This date cannot be in the future.")})
+    date_not_future(on, field="on")
     if to == Stage.LOST:
         if not note.strip():
             raise ValidationError({"note": _("Say why the talent was lost.")})
@@ -464,8 +461,7 @@ def team_create(
         description=description,
     )
     team.full_clean()
-    if introduced_on and introduced_on > timezone.localdate():
-        raise ValidationError({"introduced_on": _("This date cannot be in the future.")})
+    date_not_future(introduced_on, field="introduced_on")
     team.save()
     team_member_add(team=team, talent=leader, role=_("team leader"))
     for talent, role in members:
@@ -490,7 +486,6 @@ def founded_enterprise_record(
         talent=talent, enterprise=enterprise, name=(name or "").strip(), founded_on=founded_on, awards=awards
     )
     founded.full_clean()
-    if founded_on and founded_on > timezone.localdate():
-        raise ValidationError({"founded_on": _("This date cannot be in the future.")})
+    date_not_future(founded_on, field="founded_on")
     founded.save()
     return founded

@@ -95,25 +95,16 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """History is written by services only; here it can be read, never edited."""
 
     list_display = ["content_type", "object_id", "from_stage", "to_stage", "changed_by", "changed_at"]
     list_filter = ["content_type", "to_stage"]
     list_select_related = ["changed_by", "content_type"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The access log of personal data, for audits: who looked at whose data, when and why."""
 
     list_display = ["at", "user", "kind", "content_type", "object_id", "record_count", "fields", "reason"]
@@ -122,18 +113,9 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ["user", "content_type"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Job runs are written by the tasks (``core.jobs.job_running``); here they can be read, never edited.
     The jobs page (``/jobs/``) shows the same records to every role."""
 
@@ -152,12 +134,3 @@ class JobRunAdmin(admin.ModelAdmin):
     search_fields = ["kind", "error"]
     date_hierarchy = "created_at"
     list_select_related = ["requested_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -28,3 +28,21 @@ class IllegalTransition(ApplicationError):
 class Conflict(ApplicationError):
     status_code = 409
     default_code = "conflict"
+
+
+def illegal_move(
+    message: str, *, current: str, to: str, choices, transitions: dict, attr: str
+) -> IllegalTransition:
+    """The refusal of a move a lifecycle does not allow: ``message`` (with ``%(from)s``, ``%(to)s`` and
+    ``%(allowed)s``) filled in with the labels of ``choices`` (a ``TextChoices``) and the moves
+    ``transitions`` allows from ``current``."""
+    from django.utils.translation import gettext
+
+    labels = dict(choices.choices)
+    allowed = "、".join(str(labels[state]) for state in transitions.get(current, ())) or gettext(
+        "none (closed)"
+    )
+    return IllegalTransition(
+        message % {"from": labels.get(current, current), "to": labels.get(to, to), "allowed": allowed},
+        attr=attr,
+    )

@@ -129,3 +129,9 @@ def normalize_mobile(value: str) -> str:
 
 def validate_mobile(value: str) -> None:
     normalize_mobile(value)
+
+
+def date_not_future(day: datetime.date | None, *, field: str) -> None:
+    """Refuse a date after today (in the district's time zone), under ``field``; no date passes."""
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("This date cannot be in the future.")})

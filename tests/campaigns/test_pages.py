@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignProject, Contact, Placement, PlacementOutcome
@@ -466,7 +469,14 @@ def test_adding_a_new_person_creates_a_lead_of_the_responsible_officer(officer_c
     assert talent.stage == "intent"
     assert talent.phone == PHONE  # normalised before the duplicate rules and the record
     html = officer_client.get(response["Location"]).content.decode()
-    assert "new lead" in html.lower() or "新" in html
+    with translation.override("zh-hans"):
+        created_note = format_html(
+            _('Recorded; new lead <a href="{url}">{name}</a> created for {officer}.'),
+            url=reverse("talents:talent-detail", args=[talent.pk]),
+            name=talent.name,
+            officer=officer,
+        )
+    assert created_note in html
     assert reverse("talents:talent-detail", args=[talent.pk]) in html
 
 

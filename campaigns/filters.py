@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices
+from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices, date_range
 from jinjin_crm.core.models import Park
 from projects.filters import officers
 
@@ -89,6 +89,8 @@ class PlacementFilter(django_filters.FilterSet):
     park = code_choices(Park, "host_enterprise__park", label=_("park"))
     status = django_filters.ChoiceFilter(choices=TermStatus.choices, method="filter_status", label=_("term"))
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("evaluation grade"))
+    term_start = django_filters.DateFromToRangeFilter(label=_("term starts between"))
+    serving = django_filters.DateFromToRangeFilter(method="filter_serving", label=_("serving between"))
     ordering = StableOrderingFilter(
         fields=(("term_start", "term_start"), ("term_end", "term_end"), ("batch__number", "batch")),
         label=_("order by"),
@@ -97,6 +99,18 @@ class PlacementFilter(django_filters.FilterSet):
     class Meta:
         model = Placement
         fields = []
+
+    def filter_serving(self, queryset, name, value):
+        """Terms that overlap the range: begun by its end, and not over (ended early, or at term's end)
+        before its start."""
+        start, stop = date_range(value)
+        if stop is not None:
+            queryset = queryset.filter(term_start__lte=stop)
+        if start is not None:
+            queryset = queryset.filter(term_end__gte=start).filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+            )
+        return queryset
 
     def filter_status(self, queryset, name, value):
         """The rules of ``Placement.term_status``, as a query."""

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "campaigns",
     "policies",
     "jinjin_crm.matching",
+    "jinjin_crm.dashboard",
     "jinjin_crm.api",
 ]
 

@@ -1,11 +1,12 @@
 """The FilterSets of the policies app, used by the pages, the API and the exports alike."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter
+from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices, range_lookups
+from jinjin_crm.core.models import Park
 from talents.filters import owners
 
 from .models import (
@@ -14,6 +15,8 @@ from .models import (
     Benefit,
     BenefitKind,
     Fund,
+    FundMovement,
+    MovementKind,
     Policy,
     PolicyApplication,
     PolicySeries,
@@ -57,6 +60,9 @@ class ApplicationFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=owners(), label=_("owner officer"))
     talent = django_filters.NumberFilter(field_name="talent_id", label=_("talent"))
     proposed_automatically = django_filters.BooleanFilter(label=_("proposed automatically"))
+    park = code_choices(Park, "talent__employer_enterprise__park", label=_("park of the employer"))
+    decided_on = django_filters.DateFromToRangeFilter(method="filter_decided_on", label=_("decided between"))
+    paid_on = django_filters.DateFromToRangeFilter(method="filter_paid_on", label=_("paid between"))
     ordering = StableOrderingFilter(
         fields=(
             ("created_at", "created_at"),
@@ -72,6 +78,20 @@ class ApplicationFilter(django_filters.FilterSet):
         model = PolicyApplication
         fields = []
 
+    def filter_decided_on(self, queryset, name, value):
+        lookups = range_lookups("decided_at__date", value)
+        return queryset.filter(**lookups) if lookups else queryset
+
+    def filter_paid_on(self, queryset, name, value):
+        """Applications with a payment (a disbursement from their fund) made in the range."""
+        lookups = range_lookups("at__date", value)
+        if not lookups:
+            return queryset
+        payments = FundMovement.objects.filter(
+            application=OuterRef("pk"), kind=MovementKind.DISBURSE, **lookups
+        )
+        return queryset.filter(Exists(payments))
+
 
 class ServiceRequestFilter(django_filters.FilterSet):
     search = SearchFilter(fields=("talent__name", "description"))
@@ -82,6 +102,7 @@ class ServiceRequestFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=owners(), label=_("owner officer"))
     talent = django_filters.NumberFilter(field_name="talent_id", label=_("talent"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+    park = code_choices(Park, "talent__employer_enterprise__park", label=_("park of the employer"))
     ordering = StableOrderingFilter(
         fields=(("due_on", "due_on"), ("created_at", "created_at"), ("updated_at", "updated_at")),
         label=_("order by"),

@@ -1,14 +1,26 @@
 """FilterSets of the projects app, used by the pages, the API and the Excel export alike."""
 
+import datetime
+
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices
+from jinjin_crm.core.filters import (
+    HookChoiceFilter,
+    SearchFilter,
+    StableOrderingFilter,
+    code_choices,
+    date_range,
+    range_lookups,
+)
 from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
 from jinjin_crm.core.roles import Role
 
-from .models import DemandStatus, Enterprise, InvestmentProject, Stage, TalentDemand
+from .models import DemandStatus, Enterprise, FundsArrival, InvestmentProject, Stage, TalentDemand
+
+# The signing rule's follow-up asks for the project's talent demands within this many days.
+DEMANDS_DUE_DAYS = 7
 
 
 def officers():
@@ -26,6 +38,20 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="lead_officer", queryset=officers(), label=_("lead officer")
     )
     signed_on = django_filters.DateFromToRangeFilter(label=_("signed between"))
+    started_on = django_filters.DateFromToRangeFilter(label=_("construction started between"))
+    operating_on = django_filters.DateFromToRangeFilter(label=_("in operation between"))
+    funds_arrived = django_filters.DateFromToRangeFilter(
+        method="filter_funds_arrived", label=_("funds arrived between")
+    )
+    demands = django_filters.ChoiceFilter(
+        choices=(
+            ("none", _("no talent demand collected")),
+            ("any", _("talent demands collected")),
+            ("within_week", _("demands collected within a week of signing")),
+        ),
+        method="filter_demands",
+        label=_("talent demands"),
+    )
     investment_min = django_filters.NumberFilter(
         field_name="agreed_investment", lookup_expr="gte", label=_("investment from (10k yuan)")
     )
@@ -47,6 +73,32 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = InvestmentProject
         fields = []
+
+    def filter_funds_arrived(self, queryset, name, value):
+        """Projects with money arrived in a month of the range (months are recorded by their first day)."""
+        start, stop = date_range(value)
+        if start is None and stop is None:
+            return queryset
+        arrivals = FundsArrival.objects.filter(project=OuterRef("pk"), amount__gt=0)
+        if start is not None:
+            arrivals = arrivals.filter(period__gte=start.replace(day=1))
+        if stop is not None:
+            arrivals = arrivals.filter(period__lte=stop)
+        return queryset.filter(Exists(arrivals))
+
+    def filter_demands(self, queryset, name, value):
+        if not value:
+            return queryset
+        demands = TalentDemand.objects.filter(project=OuterRef("pk"))
+        if value == "none":
+            return queryset.filter(~Exists(demands))
+        if value == "within_week":
+            # The demand was registered by the day the signing follow-up fell due.
+            demands = demands.filter(
+                created_at__date__lte=OuterRef("signed_on") + datetime.timedelta(days=DEMANDS_DUE_DAYS)
+            )
+            return queryset.filter(signed_on__isnull=False).filter(Exists(demands))
+        return queryset.filter(Exists(demands))
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -83,7 +135,27 @@ class DemandFilter(django_filters.FilterSet):
     )
     min_degree = code_choices(Degree, "min_degree", label=_("minimum degree"))
     tier = code_choices(TalentTier, "tier", label=_("talent tier"))
+    # The catalogue's rule: a demand's industry is its project's, else its enterprise's.
+    industry = django_filters.ModelMultipleChoiceFilter(
+        to_field_name="code",
+        queryset=IndustryChain.objects.filter(is_active=True),
+        method="filter_industry",
+        distinct=False,
+        label=_("industry chain"),
+    )
     valid_until = django_filters.DateFromToRangeFilter(label=_("valid until"))
+    project_signed_on = django_filters.DateFromToRangeFilter(
+        method="filter_project_signed_on", label=_("project signed between")
+    )
+    candidates = HookChoiceFilter(
+        hook="projects.demand.candidates",
+        choices=(
+            ("recommended", _("with candidates")),
+            ("interviewing", _("candidates in interview")),
+            ("hired", _("candidates hired")),
+        ),
+        label=_("candidates"),
+    )
     ordering = StableOrderingFilter(
         fields=(
             ("valid_until", "valid_until"),
@@ -97,6 +169,17 @@ class DemandFilter(django_filters.FilterSet):
     class Meta:
         model = TalentDemand
         fields = []
+
+    def filter_industry(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(project__industry__in=value) | Q(project__isnull=True, enterprise__industry__in=value)
+        )
+
+    def filter_project_signed_on(self, queryset, name, value):
+        lookups = range_lookups("project__signed_on", value)
+        return queryset.filter(**lookups) if lookups else queryset
 
     def filter_discipline(self, queryset, name, value):
         if not value:

@@ -4,11 +4,11 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import StableOrderingFilter, code_choices
+from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices
 from jinjin_crm.core.models import Degree, Discipline, Park, TalentTier, User
 from jinjin_crm.core.roles import Role
 
-from .models import Mode, Source, Stage, Talent
+from .models import Mode, Source, Stage, Talent, Team
 from .search import talent_search
 
 
@@ -32,6 +32,8 @@ class TalentFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=owners(), label=_("owner officer"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("source"))
     mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("mode"))
+    signed_on = django_filters.DateFromToRangeFilter(label=_("signed between"))
+    onboarded_on = django_filters.DateFromToRangeFilter(label=_("onboarded between"))
     ordering = StableOrderingFilter(
         fields=(
             ("name", "name"),
@@ -54,3 +56,18 @@ class TalentFilter(django_filters.FilterSet):
             return queryset
         through = Talent.disciplines.through
         return queryset.filter(Exists(through.objects.filter(talent_id=OuterRef("pk"), discipline__in=value)))
+
+
+class TeamFilter(django_filters.FilterSet):
+    search = SearchFilter(fields=("name", "leader__name", "host_enterprise__name"))
+    park = code_choices(Park, "host_enterprise__park", label=_("park of the host enterprise"))
+    mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("mode"))
+    introduced_on = django_filters.DateFromToRangeFilter(label=_("introduced between"))
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("introduced_on", "introduced_on"), ("created_at", "created_at")),
+        label=_("order by"),
+    )
+
+    class Meta:
+        model = Team
+        fields = []

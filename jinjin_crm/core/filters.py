@@ -61,6 +61,47 @@ def code_choices(model, field_name: str = "code", **kwargs):
     )
 
 
+def date_range(value) -> tuple:
+    """The (start, stop) of a ``DateFromToRangeFilter`` value, either end possibly None."""
+    return (value.start, value.stop) if value else (None, None)
+
+
+def range_lookups(field: str, value) -> dict:
+    """``{field}__gte`` / ``{field}__lte`` for the ends of a date range that are given."""
+    start, stop = date_range(value)
+    lookups = {}
+    if start is not None:
+        lookups[f"{field}__gte"] = start
+    if stop is not None:
+        lookups[f"{field}__lte"] = stop
+    return lookups
+
+
+# Filters an earlier app declares and a later app implements (the demand list's "with candidates",
+# which only the matching app can answer), registered in the later app's ``AppConfig.ready()``.
+_filter_hooks: dict = {}
+
+
+def filter_hook_register(name: str, function) -> None:
+    """Let ``function(queryset, value)`` answer the hooked filter ``name``."""
+    _filter_hooks[name] = function
+
+
+class HookChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter answered by the function registered under ``hook``; with none registered the
+    filter keeps no row, rather than silently keeping every row."""
+
+    def __init__(self, *args, hook: str, **kwargs):
+        self.hook = hook
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        function = _filter_hooks.get(self.hook)
+        return function(qs, value) if function else qs.none()
+
+
 def job_kind_choices():
     """The kinds the jobs page names, then any other kind found in the records, shown as its code."""
     from .jobs import JOB_KIND_LABELS

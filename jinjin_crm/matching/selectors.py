@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jinjin_crm.core.models import Activity
@@ -149,3 +149,21 @@ def talent_matches(*, talent, limit: int | None = None) -> QuerySet:
 def match_list(*, queryset: QuerySet | None = None) -> QuerySet:
     """Matches with what a list row shows (talent, demand, its park), in one query."""
     return _shaped(queryset if queryset is not None else Match.objects.all())
+
+
+# What each value of the demand list's ``candidates`` filter keeps: a demand with a match in one of
+# these states.
+CANDIDATE_FILTER_STATES = {
+    "recommended": tuple(status for status in MatchStatus.values if status != MatchStatus.REJECTED),
+    "interviewing": (MatchStatus.INTERVIEWING,),
+    "hired": (MatchStatus.HIRED,),
+}
+
+
+def demands_with_candidates(queryset: QuerySet, value: str) -> QuerySet:
+    """The demands of ``queryset`` with a candidate at the step ``value`` names (the demand list's
+    ``candidates`` filter, declared by the projects app and answered here)."""
+    states = CANDIDATE_FILTER_STATES.get(value)
+    if states is None:
+        return queryset.none()
+    return queryset.filter(Exists(Match.objects.filter(demand=OuterRef("pk"), status__in=states)))

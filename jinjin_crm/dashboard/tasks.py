@@ -1,0 +1,1 @@
+"""Celery tasks of the dashboard: thin wrappers around its services."""

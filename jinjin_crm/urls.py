@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("jinjin_crm.matching.urls")),
     path("", include("campaigns.urls")),
     path("", include("policies.urls")),
+    path("", include("jinjin_crm.dashboard.urls")),
 ]
 
 handler404 = "jinjin_crm.core.views.page_not_found"

@@ -1,0 +1,3 @@
+"""The weekly report pages (dashboard namespace)."""
+
+urlpatterns = []

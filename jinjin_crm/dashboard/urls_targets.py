@@ -1,0 +1,3 @@
+"""The targets import pages (dashboard namespace)."""
+
+urlpatterns = []

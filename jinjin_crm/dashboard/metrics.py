@@ -109,7 +109,7 @@ class Metric:
         """The list's query parameters for the records of ``scope`` in ``period``."""
         params = dict(self.params(period))
         if scope.kind == PARK:
-            params[self.park_param] = scope.park.code
+            params[self.park_param] = [scope.park.code]
         elif scope.kind == OFFICER:
             params[self.officer_param] = str(scope.officer.pk)
         return params

@@ -167,6 +167,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Internationalisation -----------------------------------------------------------------------
 
+# Where people who keep no records of their own (leaders) land: the leadership dashboard.
+READER_HOME = "dashboard:home"
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -276,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
     "catalogue-refresh": {"task": "matching.catalogue_refresh", "schedule": crontab(hour=1, minute=30)},
     # Nightly full recompute: makes the incremental recomputes of the day exact again.
     "matching-nightly": {"task": "matching.recompute_nightly", "schedule": crontab(hour=2, minute=0)},
+    # The weekly report leaders print on Friday afternoon (CELERY_TIMEZONE is the district's).
+    "dashboard-weekly-report": {
+        "task": "dashboard.weekly_report",
+        "schedule": crontab(day_of_week="fri", hour=16, minute=0),
+    },
 }
 
 # --- Catalogue and matching ----------------------------------------------------------------------

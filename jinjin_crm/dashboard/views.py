@@ -19,7 +19,7 @@ from jinjin_crm.core.models import IndustryChain, Park
 from jinjin_crm.core.permissions import reader_required
 
 from . import charts, exports, selectors
-from .metrics import METRIC_BY_CODE, UNIT_LABELS
+from .metrics import METRIC_BY_CODE
 from .periods import YEAR, Period, parse_period, period_choices
 from .scopes import parse_park, ranked_parks
 
@@ -127,7 +127,7 @@ def dashboard(request):
 def targets_ledger(request):
     context = _filters(request, with_park=False)
     ledger = selectors.targets_ledger(context["period"])
-    context.update(ledger=ledger, unit_labels=UNIT_LABELS, **_split_scopes(ledger))
+    context.update(ledger=ledger, **_split_scopes(ledger))
     return render(request, "dashboard/ledger.html", context, status=_status(context))
 
 

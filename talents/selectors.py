@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from jinjin_crm.core.crypto import blind_index
 from jinjin_crm.core.excel_import import chunks
 from jinjin_crm.core.models import Activity, User
 
-from .models import Stage, Talent
+from .models import Stage, Talent, Team, TeamMembership
 
 # A lead or contacted talent with no contact for this long is "going cold" on the worklist.
 COLD_AFTER_DAYS = 30
@@ -196,3 +197,40 @@ def worklist(*, user: User, today: datetime.date | None = None) -> dict:
         "cold": list(cold),
         "recently_assigned": list(assigned),
     }
+
+
+def team_list(*, filters: dict | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Innovation teams shaped for a list, filtered by ``TeamFilter`` when ``filters`` are given.
+
+    Each row comes with its leader (name only: no personal data is loaded or decrypted), its host
+    enterprise and that enterprise's park, and ``member_count`` (the leader included), all in the
+    one query, so a page costs the same whatever its size. Newest introduced first (undated last),
+    then by name, with the id as the last tie-breaker so pages never repeat a row.
+    """
+    from .filters import TeamFilter
+
+    members = (
+        TeamMembership.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    base = (
+        (queryset if queryset is not None else Team.objects.all())
+        .select_related("leader", "host_enterprise__park")
+        .only(
+            "name",
+            "mode",
+            "introduced_on",
+            "leader__name",
+            "host_enterprise__name",
+            "host_enterprise__park__code",
+            "host_enterprise__park__name",
+        )
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)))
+        .order_by(F("introduced_on").desc(nulls_last=True), "name", "-id")
+    )
+    if filters is None:
+        return base
+    return TeamFilter(filters, queryset=base).qs

@@ -10,6 +10,7 @@ urlpatterns = [
     path("talents/", views.talent_list, name="talent-list"),
     path("talents/board/", views.talent_board, name="talent-board"),
     path("talents/new/", views.talent_create, name="talent-create"),
+    path("talents/teams/", views.team_list, name="team-list"),
     path("talents/duplicates/", views.talent_duplicates_review, name="talent-duplicates"),
     path("talents/merge/", views.talent_merge_view, name="talent-merge"),
     path("talents/<int:pk>/", views.talent_detail, name="talent-detail"),

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from campaigns import api as campaigns_api
 from jinjin_crm.core import api as core_api
 from jinjin_crm.core.api_errors import json_not_found
+from jinjin_crm.dashboard import api as dashboard_api
 from jinjin_crm.matching import api_catalogue as matching_api_catalogue
 from jinjin_crm.matching import api_matches as matching_api_matches
 from policies import api as policies_api
@@ -41,6 +42,7 @@ for prefix, viewset, basename in (
     *matching_api_matches.ROUTES,
     *campaigns_api.ROUTES,
     *policies_api.ROUTES,
+    *dashboard_api.ROUTES,
 ):
     router.register(prefix, viewset, basename=basename)
 

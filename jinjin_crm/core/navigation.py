@@ -25,6 +25,7 @@ SECTIONS = (
     Section(_("Enterprises"), "projects:enterprise-list", _("Investment")),
     Section(_("Talent demands"), "projects:demand-list", _("Investment")),
     Section(_("Talents"), "talents:talent-list", _("Talent recruitment")),
+    Section(_("Innovation teams"), "talents:team-list", _("Talent recruitment")),
     Section(_("Demand catalogue"), "matching:catalogue", _("Talent recruitment")),
     Section(_("Matches"), "matching:match-list", _("Talent recruitment")),
     Section(_("Campaigns"), "campaigns:campaign-list", _("Campaigns")),

@@ -4,7 +4,7 @@ services, whose errors are shown on the form field they name. They share the hel
 alike.
 
 Modules: ``talents`` (list, board, detail and its actions, create/edit), ``duplicates`` (review pairs and
-merge), ``worklist`` (the officer's home page).
+merge), ``teams`` (the innovation teams list), ``worklist`` (the officer's home page).
 """
 
 from .duplicates import talent_duplicates_review, talent_merge_view
@@ -20,6 +20,7 @@ from .talents import (
     talent_reveal,
     talent_transition_view,
 )
+from .teams import team_list
 from .worklist import home
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "talent_merge_view",
     "talent_reveal",
     "talent_transition_view",
+    "team_list",
 ]

@@ -137,6 +137,7 @@ class DemandFilter(django_filters.FilterSet):
     tier = code_choices(TalentTier, "tier", label=_("talent tier"))
     # The catalogue's rule: a demand's industry is its project's, else its enterprise's.
     industry = django_filters.ModelMultipleChoiceFilter(
+        field_name="project__industry",  # for the schema's type; ``filter_industry`` decides
         to_field_name="code",
         queryset=IndustryChain.objects.filter(is_active=True),
         method="filter_industry",

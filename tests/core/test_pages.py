@@ -25,8 +25,10 @@ def test_home_renders_in_chinese_with_navigation(client, officer):
     assert response.status_code == 200
     html = response.content.decode()
     assert "工作台" in html
-    assert "招商项目台账" in html  # a section still to come, shown as such
-    assert "即将上线" in html
+    assert "招商项目台账" in html
+    # Every section of the sidebar has its page now: none is shown as still to come.
+    assert 'href="/dashboard/"' in html
+    assert "即将上线" not in html
     assert officer.name in html
     assert "双福工业园" in html  # the officer's park
 

@@ -28,13 +28,20 @@ from .models import JobRun
 from .services import job_create, job_fail, job_finish, job_start
 from .templatetags.ui import STAGE_TONES
 
-# The kinds of job the jobs page names; any other kind is shown as its code.
-JOB_KIND_LABELS = {
-    "catalogue_compile": _("Demand catalogue compile"),
-    "demands_expire": _("Demand expiry"),
-    "matching_full": _("Full matching"),
-    "matching_incremental": _("Incremental matching"),
-}
+# The kinds of job the jobs page names, and the words for each kind's counts, registered by the app
+# that runs them (``job_kind_register`` in its ``AppConfig.ready()``), so core names no domain app.
+# A kind nobody registered is shown as its code.
+JOB_KIND_LABELS: dict = {}
+JOB_COUNT_LABELS: dict[str, dict] = {}
+# Counts every kind may report.
+COMMON_COUNT_LABELS = {"reason": _("reason"), "chunks": _("chunks")}
+
+
+def job_kind_register(kind: str, label, counts: dict | None = None) -> None:
+    """Name the job ``kind`` on the jobs page as ``label``, and its counts by ``counts`` (key → words)."""
+    JOB_KIND_LABELS[kind] = label
+    JOB_COUNT_LABELS[kind] = dict(counts or {})
+
 
 # One tone per state, from the palette of static/css/app.css (the same classes as stage labels).
 
@@ -93,5 +100,29 @@ def for_display(jobs: Iterable[JobRun]) -> list[JobRun]:
         job.tone = STAGE_TONES.get(job.state, "grey")
         job.unfinished = job.state in UNFINISHED_STATES
         job.error_summary = job.error.strip().splitlines()[0] if job.error.strip() else ""
-        job.count_items = sorted(job.counts.items()) if isinstance(job.counts, dict) else []
+        job.count_items = count_items(job)
     return jobs
+
+
+def count_items(job: JobRun) -> list[tuple[str, str, str]]:
+    """The run's counts as (key, words, value) in the registered order: yes/no for flags, a dash for
+    nothing; keys nobody named come last, as their code."""
+    if not isinstance(job.counts, dict):
+        return []
+    labels = {**COMMON_COUNT_LABELS, **JOB_COUNT_LABELS.get(job.kind, {})}
+    order = list(labels)
+    items = []
+    for key in sorted(
+        job.counts, key=lambda name: (order.index(name) if name in order else len(order), name)
+    ):
+        value = job.counts[key]
+        if isinstance(value, bool):
+            shown = str(_("yes") if value else _("no"))
+        elif value is None:
+            shown = "—"
+        elif isinstance(value, int):
+            shown = f"{value:,}"
+        else:
+            shown = str(value)
+        items.append((key, str(labels.get(key, key)), shown))
+    return items

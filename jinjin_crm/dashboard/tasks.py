@@ -10,14 +10,22 @@ import datetime
 from celery import shared_task
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.jobs import JOB_KIND_LABELS, job_running
+from jinjin_crm.core.jobs import job_kind_register, job_running
 
 from .periods import WEEK, period_of
 from .reports import weekly_report_generate
 
 JOB_KIND = "weekly_report"
 # The jobs page names the kinds it knows; a later app registers its own (core names no domain app).
-JOB_KIND_LABELS.setdefault(JOB_KIND, _("Weekly report"))
+job_kind_register(
+    JOB_KIND,
+    _("Weekly report"),
+    {
+        "report": _("report no."),
+        "projects": _("projects signed that week"),
+        "talents": _("talents onboarded that week"),
+    },
+)
 
 
 @shared_task(name="dashboard.weekly_report")

@@ -50,7 +50,7 @@ from .models import MATCH_TRANSITIONS, Match, MatchStatus
 
 logger = logging.getLogger(__name__)
 
-JOB_KIND = "matching.recompute"
+JOB_KIND = "matching_full"
 CACHE_TTL = 6 * 60 * 60
 WRITE_BATCH = 500  # demands per transaction when writing
 # Incremental recomputes check the other side's top-K only among this many best pairs (see

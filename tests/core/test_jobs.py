@@ -116,7 +116,8 @@ def test_list_shows_runs_newest_first_with_their_facts(client, officer):
     assert officer.name in html
     assert 'data-state="running"' in html
     assert 'data-state="succeeded"' in html
-    assert 'data-count="added">added: 3<' in html
+    # Counts are named in words, not as their codes.
+    assert 'data-count="added">新增条目: 3<' in html
     assert "50 / 200 · 25%" in html
     assert f'href="{reverse("job-detail", args=[done.pk])}"' in html
     assert f'href="{reverse("jobs")}"' in html  # the sidebar entry
@@ -131,7 +132,7 @@ def test_list_filters_by_kind_and_state(client, officer):
     assert re.findall(r'data-job="(\d+)"', html) == [str(failed.pk)]
     html = client.get(reverse("jobs"), {"state": ["running", "succeeded"]}).content.decode()
     assert len(re.findall(r'data-job="(\d+)"', html)) == 2
-    html = client.get(reverse("jobs"), {"kind": "matching_incremental"}).content.decode()
+    html = client.get(reverse("jobs"), {"kind": "demands_expire"}).content.decode()
     assert "data-empty-state" in html
 
 

@@ -2,7 +2,7 @@
 
 - officer (引才专员/招商专员): reads everything, changes the records of the domain apps.
 - leader (区委/区政府 leaders, department heads): reads everything, changes nothing.
-- admin: everything, including reference data, users and API clients.
+- admin: everything, including reference data, users, API clients, targets and ranking weights.
 """
 
 from django.db import models
@@ -17,6 +17,9 @@ class Role(models.TextChoices):
 
 # The apps whose records officers keep. Later apps' models join automatically on migrate.
 DOMAIN_APPS = ("projects", "talents", "campaigns", "policies", "matching")
+# Apps only administrators change and leaders read: the targets and the park ranking's weights are
+# set for the officers, not by them.
+LEADERSHIP_APPS = ("dashboard",)
 # Permissions no role but the administrator's holds by default: an administrator grants them to
 # named people (seeing ID numbers and phones in the clear).
 SENSITIVE_CODENAMES = ("view_personal_data",)
@@ -33,13 +36,13 @@ def role_permission_filter(role: str):
     from django.db.models import Q
 
     if role == Role.ADMIN:
-        return Q(content_type__app_label__in=(*DOMAIN_APPS, "core", "api", "auth"))
+        return Q(content_type__app_label__in=(*DOMAIN_APPS, *LEADERSHIP_APPS, "core", "api", "auth"))
     if role == Role.OFFICER:
         return Q(content_type__app_label__in=DOMAIN_APPS) & ~Q(codename__in=SENSITIVE_CODENAMES)
-    # Leaders read everything an officer keeps, and the reference data.
-    return Q(content_type__app_label__in=(*DOMAIN_APPS, "core"), codename__startswith="view_") & ~Q(
-        codename__in=SENSITIVE_CODENAMES
-    )
+    # Leaders read everything an officer keeps, the reference data, and the targets and weights.
+    return Q(
+        content_type__app_label__in=(*DOMAIN_APPS, *LEADERSHIP_APPS, "core"), codename__startswith="view_"
+    ) & ~Q(codename__in=SENSITIVE_CODENAMES)
 
 
 def sync_role_permissions(sender=None, using="default", apps=None, **kwargs):

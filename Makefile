@@ -30,10 +30,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# The embedded default: SQLite under var/, Celery tasks inline, DEBUG on.
+# The embedded default: SQLite under var/, Celery tasks inline, DEBUG on. Static files are served
+# compressed under hashed names, as in production (collectstatic takes a few seconds).
 run: export DEBUG ?= true
+run: export STATIC_COMPRESSED ?= true
 run: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
 	@test -f var/.demo-seeded || ($(MANAGE) seed_demo && touch var/.demo-seeded)
 	@$(MANAGE) demo_logins
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
@@ -62,6 +65,7 @@ messages: install-dev
 up: export DATABASE_URL ?= $(STACK_DATABASE_URL)
 up: export REDIS_URL ?= $(STACK_REDIS_URL)
 up: export DEBUG ?= true
+up: export STATIC_COMPRESSED ?= true
 up: install
 	@mkdir -p var/log var/run
 	@psql "$(DATABASE_URL:%/jinjin_crm=%/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname = 'jinjin_crm'" | grep -q 1 \

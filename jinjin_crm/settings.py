@@ -5,7 +5,6 @@ tasks run inline, so a bare machine can serve it. Production sets ``DATABASE_URL
 ``SECRET_KEY``, ``FIELD_ENCRYPTION_KEY`` and ``ALLOWED_HOSTS``; see README.md.
 """
 
-import importlib.util
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -181,22 +180,33 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Plotly's JavaScript comes from the installed plotly package (no CDN on the intranet), served as
-# static/plotly/plotly.min.js.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+# static/plotly/plotly.min.js by a finder that offers that one file.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jinjin_crm.core.staticfinders.PlotlyFinder",
 ]
 # WhiteNoise serves STATIC_ROOT and warns when it is missing (before the first collectstatic).
 STATIC_ROOT.mkdir(exist_ok=True)
+# Compressed (gzip) copies under content-hashed names, served with far-future caching;
+# needs `collectstatic` (make run and make up run it). Off by default only for development with
+# DEBUG, where files are served as they are edited.
+STATIC_COMPRESSED = env.bool("STATIC_COMPRESSED", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COMPRESSED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Serve the collected, compressed files rather than the sources whenever they exist.
+WHITENOISE_USE_FINDERS = not STATIC_COMPRESSED
+WHITENOISE_AUTOREFRESH = DEBUG and not STATIC_COMPRESSED
+# Only the hashed names are kept: a page always asks for those, and the copy is half the size.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # --- Security (production values pass `manage.py check --deploy`) --------------------------------
 

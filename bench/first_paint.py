@@ -49,7 +49,8 @@ def measure(page, url: str) -> dict:
     page.goto(url, wait_until="load")
     if page.query_selector("[data-plotly-chart]"):
         page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-plotly-chart]')].every(e => e.hasAttribute('data-drawn'))",
+            "() => [...document.querySelectorAll('[data-plotly-chart]')]"
+            ".every(e => e.hasAttribute('data-drawn'))",
             timeout=60_000,
         )
     drawn = page.evaluate("() => performance.now()")

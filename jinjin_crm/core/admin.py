@@ -15,6 +15,7 @@ from .models import (
     TalentTier,
     User,
 )
+from .roles import Role
 
 
 class ReadOnlyMixin:
@@ -92,6 +93,18 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
         (_("Roles and parks"), {"fields": ("groups", "parks")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            # Groups are the roles, named by their code ("officer"); show the role's name instead.
+            field.label = _("roles")
+            field.label_from_instance = role_label
+        return field
+
+
+def role_label(group) -> str:
+    return str(Role(group.name).label) if group.name in Role.values else group.name
 
 
 @admin.register(StageChange)

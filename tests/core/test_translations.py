@@ -29,3 +29,34 @@ def test_compiled_catalogue_matches_the_source():
     po = _translations(polib.pofile(str(LOCALE / "django.po")))
     mo = _translations(polib.mofile(str(LOCALE / "django.mo")))
     assert mo == po
+
+
+def test_the_admins_role_and_park_pickers_speak_chinese(client, db):
+    """Django 5.2's own Chinese catalogue leaves the two-box picker's help in English; ours fills it."""
+    from django.urls import reverse
+
+    from tests.factories import admin
+
+    import json
+    import re
+
+    client.force_login(admin())
+    response = client.get(reverse("admin:jsi18n"))
+    assert response.status_code == 200
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", response.content.decode(), re.S).group(1))
+    chosen = 'Choose %s by selecting them and then select the "Choose" arrow button.'
+    assert catalog[chosen] == "选中左侧的%s，再点“选择”箭头加入。"
+    assert catalog["Remove all %s"] == "全部移出%s"
+
+
+def test_the_user_admin_names_roles_not_group_codes(client, db):
+    from django.urls import reverse
+
+    from tests.factories import admin, officer
+
+    client.force_login(admin())
+    someone = officer()
+    html = client.get(reverse("admin:core_user_change", args=[someone.pk])).content.decode()
+    assert ">专员</option>" in html
+    assert ">领导</option>" in html
+    assert ">officer</option>" not in html

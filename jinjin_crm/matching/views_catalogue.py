@@ -4,7 +4,7 @@ services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jinjin_crm.core.excel_export import export_stream, xlsx_response
 from jinjin_crm.core.pages import filters_in_use
 from jinjin_crm.core.permissions import reader_required, writer_required
 
@@ -106,8 +107,7 @@ def catalogue_export(request):
     if version is None:
         raise Http404(_("No catalogue has been compiled yet."))
     entries = list(selectors.catalogue_entries(version=version, filters=request.GET))
-    response = HttpResponse(content_type=XLSX)
-    catalogue_workbook_write(version=version, entries=entries, stream=response)
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="catalogue-v{version.number}-{day}.xlsx"'
-    return response
+    stream = export_stream()
+    catalogue_workbook_write(version=version, entries=entries, stream=stream)
+    name = _("Demand catalogue v%(number)s") % {"number": version.number}
+    return xlsx_response(stream, f"{name}-{timezone.localdate():%Y%m%d}.xlsx", private=False)

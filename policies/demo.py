@@ -7,9 +7,10 @@ named as demo: the policies carry ``is_demo`` and "（示例）" in their title 
   岗位激励 by tier paid yearly over four years, 家属津贴, 创业扶持, and three more — whose criteria use
   every criterion type.
 - Funds: the talent development fund (人才发展专项资金) for each year from 2024 to this one (1亿元
-  the first year, 2,000万元 more each year after), the 2.5-billion 高质量发展激励资金 and the 1-billion
-  成渝团结湖战略新兴产业投资基金. Benefits draw on the talent fund of the year; past years' funds are
-  closed for new approvals once their year is over, and keep paying what they committed.
+  the first year, 2,000万元 more each year after), the 250-million (2.5亿元)
+  高质量发展激励资金 and the 1-billion (10亿元) 成渝团结湖战略新兴产业投资基金. Benefits draw on
+  the talent fund of the year; past years' funds are closed for new approvals once their year is
+  over, and keep paying what they committed.
 - Applications of the onboarded demo talents, dated from their onboarding and moved through the
   workflow services as far as the dates allow: the old ones approved and paid installment by
   installment (the first years fully), recent ones submitted or under review (work for the bulk
@@ -87,6 +88,11 @@ PROPOSAL_TALENTS = 20
 PROPOSAL_DAYS = 120
 SERVICE_REQUESTS = 30
 TALENT_FUND = "人才发展专项资金"
+# The district's report (DESIGN §1): 2.5亿元 high-quality-development incentive fund, 10亿元 industry fund.
+HIGH_QUALITY_FUND = "高质量发展激励资金"
+HIGH_QUALITY_FUND_BUDGET = Decimal("250000000")
+INDUSTRY_FUND = "成渝团结湖战略新兴产业投资基金"
+INDUSTRY_FUND_BUDGET = Decimal("1000000000")
 # Targets of the story that leave an application in the queues.
 QUEUED = ("draft", "returned", "submitted", "under_review")
 
@@ -350,15 +356,15 @@ class _Seeder:
                 f"{year}年度江津区人才发展专项资金（演示数据），用于“1+10+N”人才政策兑现。",
             )
         self._fund(
-            "高质量发展激励资金",
+            HIGH_QUALITY_FUND,
             IN_FORCE_FROM.year,
-            Decimal("2500000000"),
+            HIGH_QUALITY_FUND_BUDGET,
             "激励产业高质量发展的专项资金（演示数据）。",
         )
         self._fund(
-            "成渝团结湖战略新兴产业投资基金",
+            INDUSTRY_FUND,
             IN_FORCE_FROM.year,
-            Decimal("1000000000"),
+            INDUSTRY_FUND_BUDGET,
             "投向数字经济等战略性新兴产业的产业投资基金（演示数据）。",
         )
         return talent_funds

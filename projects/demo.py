@@ -2,8 +2,9 @@
 
 30 projects from outside the city signed in H1 2024 with 41.1 billion yuan (4,110,000 万元) agreed,
 one of them the 5.1-billion AI machine-vision HQ; the academician's wind-turbine-blade recycling
-project; a talent-founded firm; and a pipeline of leads and negotiations. Demands include the 40
-PhDs planned for the year.
+project; a talent-founded firm; and a pipeline of leads and negotiations. The H1 projects' demands
+hold the 40 PhDs planned for the year, registered close to each signing (most within a week, some
+later, a few projects not yet), so the follow-through of the signings reads as a district's would.
 """
 
 import datetime
@@ -15,11 +16,15 @@ from stdnum.cn import uscc
 
 from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
 
-from .models import Enterprise, InvestmentProject, Stage
+from .filters import DEMANDS_DUE_DAYS
+from .models import Enterprise, InvestmentProject, Stage, TalentDemand
 from .services import demand_create, enterprise_create, funds_arrival_record, project_create
 
 H1_TOTAL = Decimal("4110000")  # 万元, the 30 outside-city projects of H1 2024
 HQ_AMOUNT = Decimal("510000")  # 万元, 诺比侃's machine-vision equipment HQ
+H1_PHDS = 40  # the PhDs the report planned, all on demands of the 30 H1 projects
+H1_HQ_PHDS = 6  # of them on the HQ's machine-vision researchers
+H1_WAITING = 3  # H1 projects whose talent demands are not registered yet
 
 ENTERPRISES = (
     # name, park, industry, key
@@ -232,14 +237,16 @@ def _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises) -> int:
         (blades, "材料工艺工程师", ("0805", "0817"), "MASTER", None, 6, (15, 28), "树脂基复合材料,工艺"),
         (duohu, "镀膜工艺研究员", ("0805", "0702"), "DOCTOR", "E", 4, (30, 50), "PVD,多弧离子镀,薄膜"),
     ]
-    phds_planned = sum(spec[5] for spec in specs if spec[3] == "DOCTOR")
-    # The remaining PhD posts of the 40 planned for the year, spread over the H1 projects.
+    # The 40 PhDs planned for the year sit on the 30 projects signed in H1 2024 (the HQ's 6 among
+    # them; the academician's and 多弧's posts come on top). Each of the other 29 has one or two PhD
+    # posts but for the few signed last, whose demands are not registered yet.
+    waiting = set(sorted(h1_projects[1:], key=lambda project: (project.signed_on, project.pk))[-H1_WAITING:])
+    collecting = [project for project in h1_projects[1:] if project not in waiting]
+    phds = [1] * len(collecting)
+    for index in rng.sample(range(len(collecting)), k=H1_PHDS - H1_HQ_PHDS - len(collecting)):
+        phds[index] += 1
     doctoral_disciplines = ("0802", "0805", "0808", "0811", "0812", "0817", "0830")
-    for project in h1_projects[1:]:
-        if phds_planned >= 40:
-            break
-        count = min(rng.randint(1, 3), 40 - phds_planned)
-        phds_planned += count
+    for project, count in zip(collecting, phds, strict=True):
         specs.append(
             (
                 project,
@@ -252,12 +259,13 @@ def _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises) -> int:
                 "研发,技术攻关",
             )
         )
-    for project in h1_projects[1:12]:
+    for project in collecting[:11]:
         specs.append(
             (project, "生产技术员", ("0802",), "COLLEGE", None, rng.randint(5, 30), (6, 10), "生产,设备维护")
         )
+    registered: dict[int, list[int]] = {}
     for owner, position, codes, degree, tier, headcount, (low, high), keywords in specs:
-        demand_create(
+        demand = demand_create(
             by=owner.lead_officer,
             disciplines=[disciplines[code] for code in codes],
             enterprise=owner.enterprise,
@@ -272,4 +280,29 @@ def _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises) -> int:
             keywords=keywords,
             valid_until=valid_until,
         )
+        registered.setdefault(owner.pk, []).append(demand.pk)
+    _date_demands(rng, [hq, duohu, *collecting], registered, prompt={hq.pk, duohu.pk})
     return len(specs)
+
+
+def _date_demands(rng, projects, registered: dict[int, list[int]], *, prompt: set[int]) -> None:
+    """Date each signed project's demands as officers would have registered them: most within a week
+    of the signing (``DEMANDS_DUE_DAYS``, what the follow-through counts), some weeks or months later;
+    ``prompt`` projects' at once. Demo-only backdating of the "now" that ``demand_create`` stamps."""
+    today, now = timezone.localdate(), timezone.now()
+    for project in projects:
+        pks = registered.get(project.pk)
+        if not pks or project.signed_on is None:
+            continue
+        draw = 0.0 if project.pk in prompt else rng.random()
+        if draw < 0.7:
+            days = rng.randint(0, 3 if project.pk in prompt else DEMANDS_DUE_DAYS)
+        elif draw < 0.9:
+            days = rng.randint(DEMANDS_DUE_DAYS + 1, 45)
+        else:
+            days = rng.randint(46, 150)
+        day = min(project.signed_on + datetime.timedelta(days=days), today)
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(9, 17), 30)))
+        moment = min(moment, now)
+        TalentDemand.objects.filter(pk__in=pks).update(created_at=moment, updated_at=moment)
+

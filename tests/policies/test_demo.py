@@ -84,7 +84,8 @@ def check_funds():
     talent_funds = {fund.year: fund for fund in Fund.objects.filter(name=demo.TALENT_FUND)}
     assert {2024, 2025} <= set(talent_funds)
     assert all(fund.budget >= Decimal("100000000") for fund in talent_funds.values())
-    assert Fund.objects.get(name="高质量发展激励资金").budget == Decimal("2500000000")
+    # 2.5亿元 and 10亿元, as the district reported them (DESIGN §1).
+    assert Fund.objects.get(name="高质量发展激励资金").budget == Decimal("250000000")
     assert Fund.objects.get(name="成渝团结湖战略新兴产业投资基金").budget == Decimal("1000000000")
     this_year = timezone.localdate().year
     for year, fund in talent_funds.items():

@@ -1,0 +1,127 @@
+"""The officer scorecard."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from jinjin_crm.core.models import Activity, StageChange, User
+from jinjin_crm.core.roles import Role
+from projects.models import OPEN_STAGES as PROJECT_OPEN_STAGES
+from projects.models import InvestmentProject
+from talents.models import Stage as TalentStage
+from talents.models import Talent
+
+from ..periods import Period
+from .common import date_range, list_url
+
+COLD_AFTER_DAYS = 30
+
+
+def officers() -> list[User]:
+    return list(User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by("username"))
+
+
+def officer_scorecard(period: Period, today: datetime.date | None = None) -> list[dict]:
+    """Per officer: activities logged and visits among them, projects moved, talents signed and
+    onboarded in the period; follow-ups overdue and records going cold as of today. Seven grouped
+    queries, whatever the number of officers."""
+    today = today or timezone.localdate()
+    people = officers()
+    ids = [person.pk for person in people]
+    start, end = period.start, period.end
+    logged = (
+        Activity.objects.filter(officer_id__in=ids, occurred_at__date__range=(start, end))
+        .exclude(channel=Activity.Channel.SYSTEM)
+        .values_list("officer_id")
+        .annotate(total=Count("id"), visits=Count("id", filter=Q(channel=Activity.Channel.VISIT)))
+        .order_by()
+    )
+    activities = {officer_id: (total, visits) for officer_id, total, visits in logged}
+    project_type = ContentType.objects.get_for_model(InvestmentProject)
+    moved = dict(
+        StageChange.objects.filter(
+            content_type=project_type, changed_by_id__in=ids, changed_at__date__range=(start, end)
+        )
+        .values_list("changed_by_id")
+        .annotate(n=Count("object_id", distinct=True))
+        .order_by()
+    )
+    talents = Talent.objects.filter(owner_id__in=ids)
+    signed = dict(
+        talents.filter(signed_on__range=(start, end))
+        .values_list("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    onboarded = dict(
+        talents.filter(onboarded_on__range=(start, end))
+        .values_list("owner_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    overdue = dict(
+        Activity.objects.follow_ups_open()
+        .filter(officer_id__in=ids, next_follow_up_on__lt=today)
+        .values_list("officer_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cold = _cold_counts(ids, today)
+    rows = []
+    for person in people:
+        total, visits = activities.get(person.pk, (0, 0))
+        rows.append(
+            {
+                "officer": person,
+                "activities": total,
+                "visits": visits,
+                "projects_moved": moved.get(person.pk, 0),
+                "talents_signed": signed.get(person.pk, 0),
+                "talents_onboarded": onboarded.get(person.pk, 0),
+                "follow_ups_overdue": overdue.get(person.pk, 0),
+                "going_cold": cold.get(person.pk, 0),
+                "projects_url": list_url("projects:project-list", officer=person.pk),
+                "signed_url": list_url(
+                    "talents:talent-list", owner=person.pk, **date_range("signed_on", start, end)
+                ),
+                "onboarded_url": list_url(
+                    "talents:talent-list", owner=person.pk, **date_range("onboarded_on", start, end)
+                ),
+            }
+        )
+    return rows
+
+
+def _cold_counts(officer_ids: list[int], today: datetime.date) -> dict[int, int]:
+    """Records going cold per officer: their early-stage talents (the worklist's rule) and open
+    projects they lead with no contact logged for ``COLD_AFTER_DAYS`` days. Two queries."""
+    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)) - datetime.timedelta(
+        days=COLD_AFTER_DAYS
+    )
+    counts: dict[int, int] = defaultdict(int)
+    for model, owner_field, stages in (
+        (Talent, "owner_id", (TalentStage.LEAD, TalentStage.CONTACTED)),
+        (InvestmentProject, "lead_officer_id", PROJECT_OPEN_STAGES),
+    ):
+        recent = Activity.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=OuterRef("pk"),
+            occurred_at__gte=since,
+        )
+        rows = (
+            model.objects.filter(
+                **{f"{owner_field}__in": officer_ids}, stage__in=stages, created_at__lte=since
+            )
+            .filter(~Exists(recent))
+            .values_list(owner_field)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for officer_id, n in rows:
+            counts[officer_id] += n
+    return counts

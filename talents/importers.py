@@ -305,7 +305,7 @@ def identity_cells(row: RowCheck, fields: dict) -> list[str]:
                     % {"year": checked.birth_date.year},
                 )
             if fields["gender"] and fields["gender"] != checked.gender:
-                row.error("gender", _("The gender does not match the ID number."))
+                row.error("gender", checked.gender_mismatch_message())
             fields["birth_year"] = checked.birth_date.year
             fields["gender"] = checked.gender
     fields["phone"] = ""

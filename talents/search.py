@@ -13,7 +13,11 @@ Tokens:
   characters and the whole text, so any term of up to eight characters is one token (a longer term
   needs all its 8-character windows, and then the whole term is checked as a substring).
 - Name pinyin: every prefix of the full pinyin ("z", "zh", … "zhangwei") and of the initials ("z",
-  "zw"), for each reading of the surname (单: dan, shan) and with ü as both v and u.
+  "zw"), with ü as both v and u. The surname is read as a surname (``surname_readings``: 单 shan,
+  曾 zeng, 解 xie, and also their everyday reading, dan, ceng, jie, which people who do not know the
+  surname reading type), never by a character's other readings (方 is fang, not wang); a known
+  compound surname (万俟 moqi, 尉迟 yuchi) adds its own reading. The given name is read with each
+  character's everyday reading.
 - Latin words (keywords, codes): lower-cased whole words; discipline codes such as 0812.
 - Phone: ``t:`` and the last four digits. The masked phone shows them anyway.
 """
@@ -51,30 +55,99 @@ def _latin_tokens(text: str) -> set[str]:
     return set(WORD.findall((text or "").lower()))
 
 
-def _readings(character: str, *, all_readings: bool) -> list[str]:
-    readings = pinyin(character, style=Style.NORMAL, heteronym=all_readings, errors="ignore")
-    found = readings[0] if readings else []
+# Surnames read otherwise than their character's everyday reading, or read in two ways, with the
+# readings dictionaries give them as surnames; the everyday reading is added to these (see
+# ``surname_readings``). Any other surname is read with its everyday reading only: pypinyin's other
+# readings of 方 (pang, wang, feng) or 王 (yu) are not how anyone says those names.
+SURNAME_READINGS = {
+    "单": ("shan",),
+    "曾": ("zeng",),
+    "解": ("xie",),
+    "区": ("ou",),
+    "仇": ("qiu",),
+    "朴": ("piao",),
+    "查": ("zha",),
+    "盖": ("ge", "gai"),
+    "覃": ("qin", "tan"),
+    "翟": ("zhai", "di"),
+    "缪": ("miao",),
+    "尉": ("wei", "yu"),
+    "乐": ("yue", "le"),
+    "种": ("chong",),
+    "重": ("chong",),
+    "繁": ("po",),
+    "折": ("she",),
+    "佴": ("nai",),
+    "粘": ("nian",),
+    "藏": ("zang",),
+    "都": ("du",),
+    "六": ("lu",),
+    "薄": ("bo",),
+    "阚": ("kan",),
+    "卜": ("bu",),
+    "秘": ("bi",),
+    "员": ("yun",),
+    "莘": ("shen", "xin"),
+    "郇": ("xun", "huan"),
+    "句": ("gou",),
+    "隗": ("wei", "kui"),
+    "宓": ("mi", "fu"),
+    "祭": ("zhai",),
+    "召": ("shao",),
+    "能": ("nai",),
+    "长": ("chang",),
+}
+# Two-character surnames read otherwise than character by character as above. Each adds a reading:
+# 单于飞 may be 单于 + 飞 or 单 + 于飞, so both are found.
+COMPOUND_SURNAME_READINGS = {
+    "万俟": ("mo", "qi"),
+    "尉迟": ("yu", "chi"),
+    "单于": ("chan", "yu"),
+    "长孙": ("zhang", "sun"),
+    "澹台": ("tan", "tai"),
+    "乐正": ("yue", "zheng"),
+}
+
+
+def _variants(readings) -> list[str]:
+    """``readings`` with ü also written as v and as u (吕: lv, lu)."""
     variants = set()
-    for reading in found:
+    for reading in readings:
         variants.add(reading)
         variants.add(reading.replace("v", "u").replace("ü", "u"))
-    return sorted(variants) or [""]
+    return sorted(variants)
+
+
+def _everyday_reading(character: str) -> list[str]:
+    found = pinyin(character, style=Style.NORMAL, heteronym=False, errors="ignore")
+    return found[0] if found else []
+
+
+def surname_readings(characters: list[str]) -> list[list[list[str]]]:
+    """How the surname at the start of ``characters`` is read: alternatives, each a list of the
+    readings of the characters it covers (one, or two for a compound surname)."""
+    first = characters[0]
+    single = _variants((*SURNAME_READINGS.get(first, ()), *_everyday_reading(first))) or [""]
+    alternatives = [[single]]
+    compound = COMPOUND_SURNAME_READINGS.get("".join(characters[:2]))
+    if compound:
+        alternatives.append([[reading] for reading in compound])
+    return alternatives
 
 
 def _name_pinyin_tokens(name: str) -> set[str]:
     characters = CJK.findall(name or "")
     if not characters:
         return set()
-    # Only the surname gets all its readings: it is where names are read differently (单, 曾, 解).
-    options = [_readings(characters[0], all_readings=True)] + [
-        _readings(character, all_readings=False) for character in characters[1:]
-    ]
     tokens = set()
-    for combination in product(*options):
-        full = "".join(combination)[:MAX_PINYIN_PREFIX]
-        initials = "".join(part[:1] for part in combination)
-        tokens.update(full[:i] for i in range(1, len(full) + 1))
-        tokens.update(initials[:i] for i in range(1, len(initials) + 1))
+    for surname in surname_readings(characters):
+        rest = characters[len(surname) :]
+        options = surname + [_variants(_everyday_reading(character)) or [""] for character in rest]
+        for combination in product(*options):
+            full = "".join(combination)[:MAX_PINYIN_PREFIX]
+            initials = "".join(part[:1] for part in combination)
+            tokens.update(full[:i] for i in range(1, len(full) + 1))
+            tokens.update(initials[:i] for i in range(1, len(initials) + 1))
     return tokens
 
 

@@ -115,7 +115,7 @@ def talent_personal_data_normalise(talent: Talent) -> list[str]:
                 ]
             talent.birth_year = checked.birth_date.year
             if talent.gender and talent.gender != checked.gender:
-                errors["gender"] = [_("The gender does not match the ID number.")]
+                errors["gender"] = [checked.gender_mismatch_message()]
             talent.gender = checked.gender
     if talent.phone:
         try:

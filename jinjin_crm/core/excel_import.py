@@ -9,7 +9,9 @@ rest. What it guarantees, whatever the import:
   ``MAX_UNCOMPRESSED_BYTES`` (refused before openpyxl unpacks it), or lacking a required column (every
   missing header is named). The header row may follow a title; headers match in English, in Chinese, in
   the interface language or by a column's aliases, ignoring spaces, full-width brackets and a trailing
-  ``*``. Columns the import does not know are ignored.
+  ``*``. Columns the import does not know are ignored. Every row is keyed by exactly the columns
+  found, so ``columns_report(rows=, columns=)`` tells the preview which known columns the file has
+  and which optional ones it lacks (a required one missing is already the file's error).
 - ``RowCheck`` and the cell parsers (``parse_money``, ``parse_date``, ``parse_yes_no``,
   ``ReferenceLookup``) report each unreadable cell as a ``RowError`` (Excel row number, the header as
   the file shows it, a message) instead of stopping, so a check reports every problem of every row.
@@ -259,6 +261,33 @@ def _sheet_rows(rows, columns, max_rows: int) -> list[RawRow]:
     if not read:
         raise ImportFileError(_("The file has headers but no data rows."))
     return read
+
+
+@dataclass(frozen=True)
+class ColumnReport:
+    """The known columns a file has and the optional ones it lacks, in the import's column order."""
+
+    found: tuple[Column, ...]
+    missing: tuple[Column, ...]
+
+    @property
+    def found_headers(self) -> list[str]:
+        return [column.header for column in self.found]
+
+    @property
+    def missing_headers(self) -> list[str]:
+        return [column.header for column in self.missing]
+
+
+def columns_report(*, rows: list[RawRow], columns: tuple[Column, ...]) -> ColumnReport:
+    """Which of ``columns`` the file read into ``rows`` holds (``workbook_read`` keys every row by
+    exactly those), and which it does not; the rows kept between preview and confirmation tell the
+    same. Required columns are never missing here: ``workbook_read`` refuses a file without them."""
+    present = rows[0][1].keys() if rows else set()
+    return ColumnReport(
+        found=tuple(column for column in columns if column.key in present),
+        missing=tuple(column for column in columns if column.key not in present),
+    )
 
 
 # --- Checking the rows --------------------------------------------------------------------------

@@ -28,6 +28,13 @@ class NationalIdCheck:
         """ "M" or "F": the 17th digit is odd for men and even for women."""
         return "M" if int(self.number[16]) % 2 else "F"
 
+    def gender_mismatch_message(self) -> str:
+        """The error for a gender given that is not this number's: it names the number's gender, so
+        the person correcting it knows which of the two is wrong."""
+        if self.gender == "M":
+            return _("The gender does not match the ID number, which shows male.")
+        return _("The gender does not match the ID number, which shows female.")
+
 
 def check_national_id(value: str) -> NationalIdCheck:
     """Check a resident identity card number (GB 11643).

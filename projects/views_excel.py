@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core import excel_import
 from jinjin_crm.core.excel_export import export_stream, xlsx_response
 from jinjin_crm.core.roles import Role
 
@@ -160,6 +161,7 @@ def _render_preview(request, kind, context, *, rows, errors, token, filename="",
         "error_rows": len({error.row for error in errors}),
         "errors": errors,
         "headers": [column.header for column in present],
+        "columns": excel_import.columns_report(rows=rows, columns=importers.COLUMNS[kind]),
         "sample": sample,
         "token": token,
     }

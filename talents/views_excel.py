@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core import excel_import
 from jinjin_crm.core.excel_export import personal_data_export, xlsx_response
 from jinjin_crm.core.masking import mask_national_id, mask_phone
 from jinjin_crm.core.permissions import reader_required, writer_required
@@ -200,6 +201,7 @@ def _render_preview(request, context, *, rows, checked, token, filename="", erro
         "errors": errors,
         "warnings": sorted(checked.warnings, key=lambda warning: warning.row),
         "headers": [column.header for column in present],
+        "columns": excel_import.columns_report(rows=rows, columns=importers.COLUMNS),
         "sample": sample,
         "duplicates": duplicates,
         "flagged": ",".join(str(number) for number in sorted(flagged)),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinjin_crm.core import excel_import
 from jinjin_crm.core.excel_export import xlsx_response
 from jinjin_crm.core.permissions import reader_required
 from jinjin_crm.core.roles import Role
@@ -124,6 +125,7 @@ def _render_preview(request, context, *, rows, checked, token, filename="", stat
         "new_count": checked.new,
         "existing_count": checked.existing,
         "headers": [column.header for column in present],
+        "columns": excel_import.columns_report(rows=rows, columns=importers.COLUMNS),
         "sample": sample,
         "token": token,
     }

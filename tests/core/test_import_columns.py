@@ -136,12 +136,6 @@ def test_a_preview_without_the_report_shows_the_head_as_before():
 
 # --- Every import's preview page ------------------------------------------------------------------
 
-WIRING = (
-    "the import views do not pass preview['columns'] yet: each _render_preview needs "
-    '"columns": excel_import.columns_report(rows=rows, columns=<the import\'s COLUMNS>); '
-    "remove this mark with that line"
-)
-
 
 def upload(content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("签到表.xlsx", content, content_type="application/octet-stream")
@@ -171,7 +165,6 @@ PAGES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=WIRING)
 @pytest.mark.parametrize(("url", "columns"), PAGES)
 def test_the_preview_of_an_import_lists_its_columns(english_client, officer, url, columns):
     english_client.force_login(officer)
@@ -187,7 +180,6 @@ def test_the_preview_of_an_import_lists_its_columns(english_client, officer, url
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=WIRING)
 def test_a_sign_in_sheet_without_the_usual_columns_says_so_before_confirming_in_chinese(client, officer):
     start = datetime.date.today() - datetime.timedelta(days=3)
     campaign = factories.campaign(
@@ -212,7 +204,6 @@ def test_a_sign_in_sheet_without_the_usual_columns_says_so_before_confirming_in_
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=WIRING)
 def test_the_targets_preview_lists_its_columns(english_client):
     from jinjin_crm.dashboard import importers as target_importers
 

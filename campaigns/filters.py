@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices, date_range
+from jinjin_crm.core.filters import FilterSet, SearchFilter, StableOrderingFilter, code_choices, date_range
 from jinjin_crm.core.models import Park
 from projects.filters import officers
 
@@ -27,11 +27,18 @@ from .models import (
 
 
 def seasons():
-    values = Campaign.objects.order_by("-season").values_list("season", flat=True).distinct()
-    return [(season, season_label(season)) for season in values]
+    """The seasons with campaigns, newest first: 2026年秋季, 2026年春季, 2025年秋季…"""
+    values = Campaign.objects.order_by().values_list("season", flat=True).distinct()
+
+    # The codes ("2026-spring", "2026-autumn") sort spring after autumn as text, so by year and half.
+    def newest_first(season):
+        year, half = season.split("-")
+        return int(year), half == "autumn"
+
+    return [(season, season_label(season)) for season in sorted(values, key=newest_first, reverse=True)]
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(FilterSet):
     search = SearchFilter(fields=("title", "place", "university__name", "leader"))
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False, label=_("kind"))
     season = django_filters.ChoiceFilter(choices=seasons, label=_("season"))
@@ -59,7 +66,7 @@ class CampaignFilter(django_filters.FilterSet):
         return queryset.filter(Q(lead_officer=value) | Q(pk__in=team))
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     search = SearchFilter(fields=("talent__name", "talent__university", "notes"))
     outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices, distinct=False, label=_("outcome"))
 
@@ -68,7 +75,7 @@ class ContactFilter(django_filters.FilterSet):
         fields = []
 
 
-class UniversityFilter(django_filters.FilterSet):
+class UniversityFilter(FilterSet):
     search = SearchFilter(fields=("name", "city"))
     kind = django_filters.ChoiceFilter(choices=University.Kind.choices, label=_("kind"))
     ordering = StableOrderingFilter(
@@ -81,7 +88,7 @@ class UniversityFilter(django_filters.FilterSet):
         fields = []
 
 
-class PlacementFilter(django_filters.FilterSet):
+class PlacementFilter(FilterSet):
     search = SearchFilter(fields=("expert__name", "host_enterprise__name", "task_book"))
     batch = django_filters.ModelChoiceFilter(
         queryset=PlacementBatch.objects.all(), to_field_name="number", label=_("batch")

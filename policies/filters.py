@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices, range_lookups
+from jinjin_crm.core.filters import FilterSet, SearchFilter, StableOrderingFilter, code_choices, range_lookups
 from jinjin_crm.core.models import Park
 from talents.filters import owners
 
@@ -27,7 +27,7 @@ from .models import (
 )
 
 
-class PolicyFilter(django_filters.FilterSet):
+class PolicyFilter(FilterSet):
     search = SearchFilter(fields=("title", "document_number", "summary"))
     status = django_filters.MultipleChoiceFilter(
         choices=PolicyStatus.choices, distinct=False, label=_("status")
@@ -45,7 +45,7 @@ class PolicyFilter(django_filters.FilterSet):
         fields = []
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(FilterSet):
     search = SearchFilter(fields=("talent__name",), label=_("talent name"))
     state = django_filters.MultipleChoiceFilter(
         choices=ApplicationState.choices, distinct=False, label=_("state")
@@ -93,7 +93,7 @@ class ApplicationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(payments))
 
 
-class ServiceRequestFilter(django_filters.FilterSet):
+class ServiceRequestFilter(FilterSet):
     search = SearchFilter(fields=("talent__name", "description"))
     state = django_filters.MultipleChoiceFilter(
         choices=ServiceState.choices, distinct=False, label=_("state")

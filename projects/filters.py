@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from jinjin_crm.core.filters import (
+    FilterSet,
     HookChoiceFilter,
     SearchFilter,
     StableOrderingFilter,
@@ -27,7 +28,7 @@ def officers():
     return User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by("name")
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FilterSet):
     search = SearchFilter(fields=("name", "investor", "enterprise__name"))
     park = code_choices(Park, "park", label=_("park"))
     industry = code_choices(IndustryChain, "industry", label=_("industry chain"))
@@ -101,7 +102,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(Exists(demands))
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     search = SearchFilter(fields=("name", "credit_code", "contact_name"))
     park = code_choices(Park, "park", label=_("park"))
     industry = code_choices(IndustryChain, "industry", label=_("industry chain"))
@@ -116,7 +117,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         fields = []
 
 
-class DemandFilter(django_filters.FilterSet):
+class DemandFilter(FilterSet):
     search = SearchFilter(fields=("position", "keywords", "enterprise__name", "project__name"))
     park = code_choices(Park, "park", label=_("park"))
     status = django_filters.MultipleChoiceFilter(

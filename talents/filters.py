@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import SearchFilter, StableOrderingFilter, code_choices
+from jinjin_crm.core.filters import FilterSet, SearchFilter, StableOrderingFilter, code_choices
 from jinjin_crm.core.models import Degree, Discipline, Park, TalentTier, User
 from jinjin_crm.core.roles import Role
 
@@ -16,7 +16,7 @@ def owners():
     return User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by("name")
 
 
-class TalentFilter(django_filters.FilterSet):
+class TalentFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, distinct=False, label=_("stage"))
     tier = code_choices(TalentTier, "tier", label=_("tier"))
@@ -58,7 +58,7 @@ class TalentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(through.objects.filter(talent_id=OuterRef("pk"), discipline__in=value)))
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     search = SearchFilter(fields=("name", "leader__name", "host_enterprise__name"))
     park = code_choices(Park, "host_enterprise__park", label=_("park of the host enterprise"))
     mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("mode"))

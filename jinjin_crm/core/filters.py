@@ -2,9 +2,50 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from .models import JobRun
+
+
+def blanks_dropped(data):
+    """``data`` without its blank values: a key given only as "" is left out, and "" is left out of a
+    key's several values (``?park=&park=SF`` is ``park=SF``). A QueryDict stays a QueryDict (the pages'
+    ``request.GET``, DRF's ``request.query_params``); a plain mapping (the dashboard's links) stays a
+    dict; None (unbound) stays None."""
+    if data is None:
+        return None
+    if isinstance(data, MultiValueDict):
+        kept = data.copy()
+        for key in data:
+            values = [value for value in data.getlist(key) if value != ""]
+            if values:
+                kept.setlist(key, values)
+            else:
+                del kept[key]
+        return kept
+    kept = {}
+    for key, value in data.items():
+        if isinstance(value, (list, tuple)):
+            value = [item for item in value if item != ""]
+            if not value:
+                continue
+        elif value == "":
+            continue
+        kept[key] = value
+    return kept
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every FilterSet here: a blank value means "no filter".
+
+    A browser sends a select left at 全部 as ``stage=``, which a choice or model-choice filter would
+    reject ("选择一个有效的选项", "“”不是一个有效的值") while still listing every row. Blank values are
+    dropped from the bound data before the form sees them, so pages, the API, the exports and the
+    dashboard read the same query the same way; every other value is validated as before."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(blanks_dropped(data), *args, **kwargs)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -110,7 +151,7 @@ def job_kind_choices():
     return [*JOB_KIND_LABELS.items(), *((kind, kind) for kind in others.distinct())]
 
 
-class JobFilter(django_filters.FilterSet):
+class JobFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=job_kind_choices, label=_("kind"))
     state = django_filters.MultipleChoiceFilter(
         choices=JobRun.State.choices, distinct=False, label=_("state")

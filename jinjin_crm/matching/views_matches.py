@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jinjin_crm.core.exceptions import IllegalTransition
-from jinjin_crm.core.filters import code_choices
+from jinjin_crm.core.filters import FilterSet, code_choices
 from jinjin_crm.core.models import Park
 from jinjin_crm.core.pages import KnownCountPaginator, list_context, page_size
 from jinjin_crm.core.permissions import reader_required, writer_required
@@ -41,7 +41,7 @@ PART_LABELS = {
 }
 
 
-class MatchFilter(django_filters.FilterSet):
+class MatchFilter(FilterSet):
     park = code_choices(Park, "demand__park", label=gettext_lazy("Park"))
     status = django_filters.MultipleChoiceFilter(
         choices=MatchStatus.choices, distinct=False, label=gettext_lazy("Status")

@@ -1,15 +1,14 @@
 """The catalogue's filters, by code, shared by the page, the export and the API."""
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import code_choices
+from jinjin_crm.core.filters import FilterSet, code_choices
 from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park
 
 from ..models import CatalogueEntry
 
 
-class CatalogueEntryFilter(django_filters.FilterSet):
+class CatalogueEntryFilter(FilterSet):
     """``?park=SF&industry=NEV&discipline=0812&degree=MASTER`` (each may repeat)."""
 
     park = code_choices(Park, "park", label=_("park"))

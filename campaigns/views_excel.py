@@ -112,7 +112,7 @@ def contact_import_template(request):
 # --- Import -------------------------------------------------------------------------------------
 
 
-@writer_required
+@writer_required(read_only="campaigns:campaign-detail")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def contact_import(request, pk):

@@ -49,6 +49,7 @@ FIELD_ENCRYPTION_KEY = _required_secret(
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "jinjin_crm.core.views.csrf_failure"
 
 # --- Applications -------------------------------------------------------------------------------
 

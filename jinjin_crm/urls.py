@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("jinjin_crm.dashboard.urls")),
 ]
 
+handler403 = "jinjin_crm.core.views.permission_denied"
 handler404 = "jinjin_crm.core.views.page_not_found"
 handler500 = "jinjin_crm.core.views.server_error"

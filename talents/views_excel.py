@@ -83,7 +83,7 @@ def talent_import_template(request):
 # --- Import -------------------------------------------------------------------------------------
 
 
-@writer_required
+@writer_required(read_only="talents:talent-list")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def talent_import(request):

@@ -245,7 +245,7 @@ def campaign_detail(request, pk):
 # --- Create and edit ------------------------------------------------------------------------------
 
 
-@writer_required
+@writer_required(read_only="campaigns:campaign-list")
 def campaign_create(request):
     initial = {"lead_officer": request.user.pk}
     if request.GET.get("kind") in Kind.values:
@@ -266,7 +266,7 @@ def campaign_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="campaigns:campaign-detail")
 def campaign_edit(request, pk):
     campaign = campaign_get(pk)
     form = CampaignForm(request.POST or None, instance=campaign)

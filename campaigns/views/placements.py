@@ -245,7 +245,7 @@ def placement_task_edit(request, pk):
 # --- Create ---------------------------------------------------------------------------------------
 
 
-@writer_required
+@writer_required(read_only="campaigns:placement-list")
 def placement_create(request):
     initial = {}
     latest = PlacementBatch.objects.order_by("-number").first()
@@ -270,7 +270,7 @@ def placement_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="campaigns:placement-list")
 def batch_create(request):
     following = (PlacementBatch.objects.aggregate(last=Max("number"))["last"] or 0) + 1
     form = PlacementBatchForm(

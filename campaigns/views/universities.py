@@ -76,7 +76,7 @@ def partnership_create(request, pk):
     return render(request, "campaigns/university_detail.html", context, status=400)
 
 
-@writer_required
+@writer_required(read_only="campaigns:university-list")
 def university_create(request):
     form = UniversityForm(request.POST or None)
     return save_form(
@@ -90,7 +90,7 @@ def university_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="campaigns:university-detail")
 def university_edit(request, pk):
     university = get_object_or_404(University, pk=pk)
     form = UniversityForm(request.POST or None, instance=university)

@@ -326,7 +326,7 @@ def _initial_choice(queryset, value):
     return queryset.filter(pk=value).first() if str(value or "").isdigit() else None
 
 
-@writer_required
+@writer_required(read_only="policies:application-list")
 def application_create(request):
     """File an application: a talent, a benefit in force, the date. The service judges eligibility and
     refuses with every failing criterion's reason, shown under the benefit. With a talent and a benefit

@@ -45,7 +45,7 @@ def demand_detail(request, pk):
     )
 
 
-@writer_required
+@writer_required(read_only="projects:demand-list")
 def demand_create(request):
     initial = {}
     for name in ("enterprise", "project"):
@@ -65,7 +65,7 @@ def demand_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="projects:demand-detail")
 def demand_edit(request, pk):
     demand = get_object_or_404(TalentDemand.objects.for_list(), pk=pk)
     form = DemandForm(request.POST or None, instance=demand)

@@ -63,7 +63,7 @@ def enterprise_activity_create(request, pk):
     return render(request, "projects/enterprise_detail.html", context, status=400)
 
 
-@writer_required
+@writer_required(read_only="projects:enterprise-list")
 def enterprise_create(request):
     initial = {}
     park = request.user.parks.order_by("sort_order").first()
@@ -81,7 +81,7 @@ def enterprise_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="projects:enterprise-detail")
 def enterprise_edit(request, pk):
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise)

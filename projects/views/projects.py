@@ -240,7 +240,7 @@ def project_funds_record(request, pk):
 # --- Create and edit -------------------------------------------------------------------------------
 
 
-@writer_required
+@writer_required(read_only="projects:project-list")
 def project_create(request):
     initial = {"lead_officer": request.user.pk}
     park = request.user.parks.order_by("sort_order").first()
@@ -260,7 +260,7 @@ def project_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="projects:project-detail")
 def project_edit(request, pk):
     project = _project_get(pk)
     form = ProjectForm(request.POST or None, instance=project)

@@ -83,7 +83,7 @@ def _moved_text(moved: dict) -> str:
     return "、".join(parts) or _("nothing besides the record itself")
 
 
-@writer_required
+@writer_required(read_only="talents:talent-duplicates")
 def talent_merge_view(request):
     """GET ``?keep=&drop=`` shows the confirmation; POST merges and returns to the duplicates page with a
     message saying what moved and linking to the kept record."""

@@ -347,7 +347,7 @@ def _save_talent(request, form, save, *, talent=None):
     return render(request, "talents/talent_form.html", context, status=status)
 
 
-@writer_required
+@writer_required(read_only="talents:talent-list")
 def talent_create(request):
     form = TalentForm(request.POST or None)
     return _save_talent(
@@ -362,7 +362,7 @@ def talent_create(request):
     )
 
 
-@writer_required
+@writer_required(read_only="talents:talent-detail")
 def talent_edit(request, pk):
     talent = _talent_get(pk)
     if talent.anonymised_at:

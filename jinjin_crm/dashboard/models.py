@@ -95,7 +95,7 @@ class RankingWeight(models.Model):
         decimal_places=2,
         default=Decimal("1.20"),
         validators=[MinValueValidator(Decimal("1"))],
-        help_text=_("1.20 counts at most 120% of the target"),
+        help_text=_("1.20: at most 1.2 times the target counts"),
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

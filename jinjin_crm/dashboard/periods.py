@@ -132,7 +132,7 @@ class Period:
         if self.kind == QUARTER:
             return _("Q%(number)s %(year)s") % {"number": self.number, "year": self.year}
         if self.kind == MONTH:
-            return _("%(year)s-%(month)02d") % {"year": self.year, "month": self.number}
+            return _("%(year)s-%(month)s") % {"year": self.year, "month": f"{self.number:02d}"}
         return _("Week %(number)s of %(year)s (%(start)s to %(end)s)") % {
             "number": self.number,
             "year": self.year,

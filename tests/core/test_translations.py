@@ -33,17 +33,18 @@ def test_compiled_catalogue_matches_the_source():
 
 def test_the_admins_role_and_park_pickers_speak_chinese(client, db):
     """Django 5.2's own Chinese catalogue leaves the two-box picker's help in English; ours fills it."""
+    import json
+    import re
+
     from django.urls import reverse
 
     from tests.factories import admin
 
-    import json
-    import re
-
     client.force_login(admin())
     response = client.get(reverse("admin:jsi18n"))
     assert response.status_code == 200
-    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", response.content.decode(), re.S).group(1))
+    found = re.search(r"const newcatalog = (\{.*?\});", response.content.decode(), re.S)
+    catalog = json.loads(found.group(1))
     chosen = 'Choose %s by selecting them and then select the "Choose" arrow button.'
     assert catalog[chosen] == "选中左侧的%s，再点“选择”箭头加入。"
     assert catalog["Remove all %s"] == "全部移出%s"

@@ -131,9 +131,9 @@ def test_a_park_view_holds_only_that_park(db, leader_client):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"period": "2024-H3"}, "period", "“2024-H3” is not a period."),
-        ({"period": "2024-W10"}, "period", "“2024-W10” is a week;"),
-        ({"park": "XX"}, "park", "There is no park with the code “XX”."),
+        ({"period": "2024-H3"}, "period", "“2024-H3”不是有效的期间。"),
+        ({"period": "2024-W10"}, "period", "“2024-W10”是周；请填写年、半年、季度或月。"),
+        ({"park": "XX"}, "park", "没有代码为“XX”的园区。"),
     ],
 )
 def test_bad_input_is_named_on_its_field_and_the_page_still_answers(db, leader_client, query, field, message):

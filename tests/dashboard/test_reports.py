@@ -500,7 +500,7 @@ def test_a_failing_run_is_recorded_as_failed():
         weekly_report.delay(day=future)
     job = JobRun.objects.get(kind="weekly_report")
     assert job.state == JobRun.State.FAILED
-    assert "has not begun" in job.error
+    assert "所在的周尚未开始" in job.error  # the worker speaks the site's language
 
 
 def test_the_jobs_page_names_the_weekly_report():

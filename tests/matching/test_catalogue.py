@@ -308,7 +308,8 @@ def test_export_has_the_grouped_sections(client, officer, published):
     response = client.get(reverse("matching:catalogue-export"))
     assert response.status_code == 200
     # The file is named in the site's language, as every other export.
-    assert "filename*=utf-8''%E4%BA%BA%E6%89%8D%E9%9C%80%E6%B1%82%E7%9B%AE%E5%BD%95" in response["Content-Disposition"]
+    chinese_name = "%E4%BA%BA%E6%89%8D%E9%9C%80%E6%B1%82%E7%9B%AE%E5%BD%95"  # 人才需求目录, URL-encoded
+    assert f"filename*=utf-8''{chinese_name}" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     cells = list(sheet.iter_rows(values_only=True))
     assert cells[0][0] == "江津区人才需求目录"

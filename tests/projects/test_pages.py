@@ -296,7 +296,10 @@ def test_leader_reads_but_cannot_write(leader_client):
     )
     for name, args, data in writes:
         assert leader_client.post(reverse(name, args=args), data).status_code == 403, name
-    assert leader_client.get(reverse("projects:project-create")).status_code == 403
+    # A leader who opens a write page is shown the read-only view (the list), with the reason.
+    response = leader_client.get(reverse("projects:project-create"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("projects:project-list")
     project.refresh_from_db()
     assert project.stage == "lead"
     assert not Activity.objects.exists()

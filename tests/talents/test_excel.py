@@ -238,7 +238,10 @@ def test_chinese_headers_codes_names_and_words_of_the_sheets_are_understood(offi
 
 def test_leaders_may_not_import(client, leader):
     client.force_login(leader)
-    assert client.get(import_url()).status_code == 403
+    response = client.get(import_url())
+    assert response.status_code == 302  # the read-only list instead of the upload form
+    assert response["Location"] == reverse("talents:talent-list")
+    assert client.post(import_url(), {}).status_code == 403
 
 
 # --- Import: confirm ------------------------------------------------------------------------------

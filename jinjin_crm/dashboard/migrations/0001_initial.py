@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=2,
                         default=Decimal("1.20"),
-                        help_text="1.20 counts at most 120% of the target",
+                        help_text="1.20: at most 1.2 times the target counts",
                         max_digits=4,
                         validators=[django.core.validators.MinValueValidator(Decimal("1"))],
                         verbose_name="achievement cap",
@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=2,
                         default=Decimal("1.20"),
-                        help_text="1.20 counts at most 120% of the target",
+                        help_text="1.20: at most 1.2 times the target counts",
                         max_digits=4,
                         validators=[django.core.validators.MinValueValidator(Decimal("1"))],
                         verbose_name="achievement cap",

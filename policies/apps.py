@@ -10,6 +10,23 @@ class PoliciesConfig(AppConfig):
         from jinjin_crm.core.sections import section_register
 
         section_register("talents.talent", "policies/_entitlements_section.html", order=30)
+        # What waits on an officer here shows on their worklist (talents may not import policies).
+        from jinjin_crm.core.worklist import worklist_section_register
+
+        from . import worklist
+
+        worklist_section_register(
+            "service_requests_due",
+            "policies/_worklist_service_requests.html",
+            worklist.service_requests_due,
+            order=10,
+        )
+        worklist_section_register(
+            "applications_waiting",
+            "policies/_worklist_applications.html",
+            worklist.applications_waiting,
+            order=20,
+        )
         # Register the tasks in every process: talents asks for policies.propose_benefits by name
         # (it may not import policies), and a name resolves to a task, honouring
         # CELERY_TASK_ALWAYS_EAGER, only once its module is imported.

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from jinjin_crm.core.models import Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+from jinjin_crm.core.models import Activity, Degree, Discipline, IndustryChain, Park, Region, TalentTier, User
+from jinjin_crm.core.services import activity_log, follow_up_schedule
 
 from .filters import DEMANDS_DUE_DAYS
 from .models import Enterprise, InvestmentProject, Stage, TalentDemand
@@ -209,6 +210,7 @@ def seed() -> str:
             month = (month + datetime.timedelta(days=32)).replace(day=1)
 
     demands = _seed_demands(rng, hq, blades, duohu, h1_projects, enterprises)
+    _seed_investment_follow_ups(investment, pipeline, enterprises)
     return (
         f"{len(enterprises)} enterprises, {len(h1_projects) + len(pipeline) + 2} projects, {demands} demands"
     )
@@ -306,3 +308,69 @@ def _date_demands(rng, projects, registered: dict[int, list[int]], *, prompt: se
         moment = min(moment, now)
         TalentDemand.objects.filter(pk__in=pks).update(created_at=moment, updated_at=moment)
 
+
+# The investment officer's day: the last contact on some of the projects he leads (and a key
+# enterprise of his parks) and the follow-up it left, due today or a few days overdue, so that his
+# worklist opens on work. (days since the contact, channel, what happened, follow-up due in days, what next)
+INVESTMENT_FOLLOW_UPS = (
+    (
+        6,
+        Activity.Channel.VISIT,
+        "陪同投资方考察团结湖园区选址，对方关注算力用电价格。",
+        0,
+        "回复投资方用电价格与配套政策",
+    ),
+    (
+        9,
+        Activity.Channel.MEETING,
+        "第二轮商务谈判：投资强度与税收贡献基本谈定。",
+        0,
+        "整理谈判纪要，报分管领导审定",
+    ),
+    (
+        12,
+        Activity.Channel.PHONE,
+        "电话沟通：投资方希望提前锁定标准厂房。",
+        -2,
+        "协调园区确认标准厂房可租面积",
+    ),
+    (15, Activity.Channel.WECHAT, "投资方发来项目可研报告初稿。", -4, "组织部门对可研报告提出意见"),
+    (20, Activity.Channel.EMAIL, "发送招商推介材料和产业政策汇编。", -1, "电话确认投资方来渝考察日期"),
+)
+ENTERPRISE_FOLLOW_UP = (
+    "重庆江津光伏科技有限公司",
+    (
+        8,
+        Activity.Channel.VISIT,
+        "走访重点企业：二期扩产有意向，需协调用地指标。",
+        0,
+        "对接规划部门，答复二期用地指标",
+    ),
+)
+
+
+def _seed_investment_follow_ups(investment, projects, enterprises) -> int:
+    """Contacts and follow-ups of the investment officer, through the timeline's services; no random
+    draws, so the rest of the demo stays as it was."""
+    today, now = timezone.localdate(), timezone.now()
+    mine = [project for project in projects if project.lead_officer_id == investment.pk]
+    records = list(zip(mine, INVESTMENT_FOLLOW_UPS, strict=False))
+    name, follow_up = ENTERPRISE_FOLLOW_UP
+    if name in enterprises:
+        records.append((enterprises[name], follow_up))
+    for record, (days_ago, channel, summary, due_in, next_step) in records:
+        activity_log(
+            record=record,
+            officer=investment,
+            channel=channel,
+            summary=summary,
+            occurred_at=now - datetime.timedelta(days=days_ago),
+        )
+        # A reminder rather than the contact's own follow-up date, which may not lie in the past.
+        follow_up_schedule(
+            record=record,
+            officer=investment,
+            summary=next_step,
+            due_on=today + datetime.timedelta(days=due_in),
+        )
+    return len(records)

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jinjin_crm.core.crypto import blind_index
 from jinjin_crm.core.excel_import import chunks
 from jinjin_crm.core.models import Activity, User
+from jinjin_crm.core.worklist import worklist_sections_load
 
 from .models import Stage, Talent, Team, TeamMembership
 
@@ -156,9 +157,67 @@ def duplicate_pairs(*, limit: int = 200) -> list[DuplicatePair]:
     return pairs[:limit]
 
 
+def _last_contact(model) -> Subquery:
+    """The time of each record's latest logged contact (a subquery on ``Activity``). A reminder the
+    system scheduled is not a contact: a record with nothing but reminders is still going cold."""
+    return Subquery(
+        Activity.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+        )
+        .exclude(channel=Activity.Channel.SYSTEM)
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+
+
+def worklist_cold(*, user: User, limit: int = WORKLIST_LIMIT) -> list:
+    """What ``user`` owns or leads that is going cold, the longest quiet first, at most ``limit``:
+    their lead or contacted talents and their open projects, registered at least ``COLD_AFTER_DAYS``
+    ago with no contact logged for as long. Two queries. Each record (a ``Talent`` or an
+    ``InvestmentProject``) carries ``last_contact_at`` (None if never), ``quiet_since`` (the last
+    contact, else its creation) and ``worklist_kind`` (``talent`` or ``project``).
+
+    Enterprises have no owner officer, so none of them is anybody's to go cold; their follow-ups
+    still reach the worklist through the officer who scheduled them.
+    """
+    from projects.models import OPEN_STAGES, InvestmentProject
+
+    since = timezone.now() - datetime.timedelta(days=COLD_AFTER_DAYS)
+    quiet = Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since)
+    talents = list(
+        Talent.objects.for_list()
+        .filter(owner=user, stage__in=(Stage.LEAD, Stage.CONTACTED), created_at__lte=since)
+        .annotate(
+            last_contact_at=_last_contact(Talent), quiet_since=Coalesce("last_contact_at", "created_at")
+        )
+        .filter(quiet)
+        .order_by("quiet_since", "id")[:limit]
+    )
+    projects = list(
+        InvestmentProject.objects.for_ledger()
+        .filter(lead_officer=user, stage__in=OPEN_STAGES, created_at__lte=since)
+        .annotate(
+            last_contact_at=_last_contact(InvestmentProject),
+            quiet_since=Coalesce("last_contact_at", "created_at"),
+        )
+        .filter(quiet)
+        .order_by("quiet_since", "id")[:limit]
+    )
+    for record in talents:
+        record.worklist_kind = "talent"
+    for record in projects:
+        record.worklist_kind = "project"
+    cold = [*talents, *projects]
+    cold.sort(key=lambda record: (record.quiet_since, record.worklist_kind, record.pk))
+    return cold[:limit]
+
+
 def worklist(*, user: User, today: datetime.date | None = None) -> dict:
-    """The officer's day: follow-ups due today and overdue (talents, projects, anything with a
-    timeline), their talents going cold (no contact for 30 days), and talents recently assigned."""
+    """The officer's day: follow-ups due today and overdue (on talents, projects, enterprises, anything
+    with a timeline), what they own or lead going cold (``worklist_cold``), talents recently
+    assigned, and the sections later apps register (``core.worklist``: service requests due,
+    applications waiting). A fixed number of queries whatever the number of rows; each list holds
+    at most ``WORKLIST_LIMIT``."""
     today = today or timezone.localdate()
     now = timezone.now()
     follow_ups = (
@@ -167,22 +226,6 @@ def worklist(*, user: User, today: datetime.date | None = None) -> dict:
         .select_related("content_type")
         .prefetch_related("record")
         .order_by("next_follow_up_on", "id")[:WORKLIST_LIMIT]
-    )
-    talent_type = ContentType.objects.get_for_model(Talent)
-    recent_contact = Activity.objects.filter(
-        content_type=talent_type,
-        object_id=OuterRef("pk"),
-        occurred_at__gte=now - datetime.timedelta(days=COLD_AFTER_DAYS),
-    )
-    cold = (
-        Talent.objects.for_list()
-        .filter(
-            owner=user,
-            stage__in=(Stage.LEAD, Stage.CONTACTED),
-            created_at__lte=now - datetime.timedelta(days=COLD_AFTER_DAYS),
-        )
-        .filter(~Exists(recent_contact))
-        .order_by("updated_at")[:WORKLIST_LIMIT]
     )
     assigned = (
         Talent.objects.for_list()
@@ -194,8 +237,9 @@ def worklist(*, user: User, today: datetime.date | None = None) -> dict:
         "today": today,
         "due_today": [item for item in follow_ups if item.next_follow_up_on == today],
         "overdue": [item for item in follow_ups if item.next_follow_up_on < today],
-        "cold": list(cold),
+        "cold": worklist_cold(user=user, limit=WORKLIST_LIMIT),
         "recently_assigned": list(assigned),
+        "sections": worklist_sections_load(user=user, today=today, limit=WORKLIST_LIMIT),
     }
 
 

@@ -10,10 +10,12 @@ class PoliciesConfig(AppConfig):
         from jinjin_crm.core.sections import section_register
 
         section_register("talents.talent", "policies/_entitlements_section.html", order=30)
-        # What waits on an officer here shows on their worklist (talents may not import policies).
+        # What waits on an officer here shows on their worklist (talents may not import policies),
+        # and an onboarding whose 免申即享 proposals exist is not undone.
+        from jinjin_crm.core.services import stage_undo_guard_register
         from jinjin_crm.core.worklist import worklist_section_register
 
-        from . import worklist
+        from . import undo, worklist
 
         worklist_section_register(
             "service_requests_due",
@@ -27,6 +29,7 @@ class PoliciesConfig(AppConfig):
             worklist.applications_waiting,
             order=20,
         )
+        stage_undo_guard_register("talents.talent", undo.onboarding_undo_guard)
         # Register the tasks in every process: talents asks for policies.propose_benefits by name
         # (it may not import policies), and a name resolves to a task, honouring
         # CELERY_TASK_ALWAYS_EAGER, only once its module is imported.

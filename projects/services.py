@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinjin_crm.core.exceptions import IllegalTransition, illegal_move
-from jinjin_crm.core.models import User
-from jinjin_crm.core.services import follow_up_schedule, stage_change_record
+from jinjin_crm.core.models import Activity, User
+from jinjin_crm.core.services import follow_up_schedule, stage_change_record, stage_change_undo
 from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import date_not_future, normalize_uscc
 
@@ -220,6 +220,14 @@ def project_transition(
                 % {"date": latest.isoformat()}
             }
         )
+    # What the move sets besides the stage, as it was, so that the move can be undone exactly.
+    previous_values = (
+        {STAGE_DATE_FIELDS[to]: getattr(locked, STAGE_DATE_FIELDS[to])} if to in STAGE_DATE_FIELDS else {}
+    )
+    if to == Stage.SIGNED:
+        previous_values["agreed_investment"] = locked.agreed_investment
+    if to == Stage.TERMINATED:
+        previous_values["termination_reason"] = locked.termination_reason
     if to == Stage.SIGNED:
         if agreed_investment is not None:
             locked.agreed_investment = agreed_investment
@@ -235,7 +243,14 @@ def project_transition(
         setattr(locked, STAGE_DATE_FIELDS[to], on)
     locked.stage = to
     locked.save()
-    stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
+    stage_change_record(
+        record=locked,
+        from_stage=current,
+        to_stage=to,
+        by=by,
+        note=note.strip(),
+        previous_values=previous_values,
+    )
     if to == Stage.SIGNED:
         follow_up_schedule(
             record=locked,
@@ -244,6 +259,24 @@ def project_transition(
             due_on=timezone.localdate() + datetime.timedelta(days=DEMAND_COLLECTION_DAYS),
         )
     # The caller's instance sees the move too.
+    project.refresh_from_db()
+    return project
+
+
+@transaction.atomic
+def project_transition_undo(*, project: InvestmentProject, change_id: int, by: User) -> InvestmentProject:
+    """Undo the project's move ``change_id`` (a ``StageChange``) made by ``by`` moments ago: the stage,
+    its date, and what the move set (the agreed investment given at signing, the termination reason)
+    are as they were, and the history line is marked undone. A signing's reminder to collect the
+    project's talent demands goes with it. Refusals (too late, not the last move, someone else's)
+    raise ``Conflict`` and change nothing; see ``core.services.stage_change_undo``.
+    """
+    locked = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    change = stage_change_undo(record=locked, change_id=change_id, by=by)
+    if change.to_stage == Stage.SIGNED:
+        Activity.objects.for_record(locked).follow_ups_open().filter(
+            channel=Activity.Channel.SYSTEM, created_at__gte=change.changed_at
+        ).delete()
     project.refresh_from_db()
     return project
 

@@ -17,6 +17,11 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project-edit"),
     path("projects/<int:pk>/transition/", views.project_transition_view, name="project-transition"),
+    path(
+        "projects/<int:pk>/transition/undo/",
+        views.project_transition_undo_view,
+        name="project-transition-undo",
+    ),
     path("projects/<int:pk>/activities/", views.project_activity_create, name="project-activity-create"),
     path("projects/<int:pk>/funds/", views.project_funds_record, name="project-funds-record"),
     path("enterprises/", views.enterprise_list, name="enterprise-list"),

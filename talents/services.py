@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jinjin_crm.core.crypto import blind_index
 from jinjin_crm.core.exceptions import ApplicationError, IllegalTransition, illegal_move
 from jinjin_crm.core.models import Activity, PersonalDataAccess, StageChange, User
-from jinjin_crm.core.services import personal_data_access_log, stage_change_record
+from jinjin_crm.core.services import personal_data_access_log, stage_change_record, stage_change_undo
 from jinjin_crm.core.task_requests import request_task
 from jinjin_crm.core.validators import check_national_id, date_not_future, normalize_mobile
 
@@ -245,20 +245,47 @@ def talent_transition(
         raise _illegal(current, to)
     on = on or timezone.localdate()
     date_not_future(on, field="on")
+    # What the move sets besides the stage, as it was, so that the move can be undone exactly.
+    previous_values = (
+        {STAGE_DATE_FIELDS[to]: getattr(locked, STAGE_DATE_FIELDS[to])} if to in STAGE_DATE_FIELDS else {}
+    )
     if to == Stage.LOST:
         if not note.strip():
             raise ValidationError({"note": _("Say why the talent was lost.")})
+        previous_values["lost_reason"] = locked.lost_reason
         locked.lost_reason = note.strip()
     if to in STAGE_DATE_FIELDS:
         setattr(locked, STAGE_DATE_FIELDS[to], on)
     locked.stage = to
     locked.save(update_fields=["stage", "lost_reason", "signed_on", "onboarded_on", "updated_at"])
-    stage_change_record(record=locked, from_stage=current, to_stage=to, by=by, note=note.strip())
+    stage_change_record(
+        record=locked,
+        from_stage=current,
+        to_stage=to,
+        by=by,
+        note=note.strip(),
+        previous_values=previous_values,
+    )
     # Matching (by task name: talents may not import it) recomputes this talent's matches.
     request_task("matching.recompute_talent", talent.pk)
     if to == Stage.ONBOARDED:
         # 免申即享: policies proposes the benefits the talent now qualifies for (by task name too).
         request_task("policies.propose_benefits", talent.pk)
+    talent.refresh_from_db()
+    return talent
+
+
+@transaction.atomic
+def talent_transition_undo(*, talent: Talent, change_id: int, by: User) -> Talent:
+    """Undo the talent's move ``change_id`` (a ``StageChange``) made by ``by`` moments ago: the stage
+    and the date or reason it set are as they were, the history line is marked undone, and the
+    talent's matches are recomputed. An onboarding whose 免申即享 proposals exist is refused by the
+    guard the policies app registers; refusals raise ``Conflict`` and change nothing (see
+    ``core.services.stage_change_undo``).
+    """
+    locked = Talent.objects.select_for_update().get(pk=talent.pk)
+    stage_change_undo(record=locked, change_id=change_id, by=by)
+    request_task("matching.recompute_talent", talent.pk)
     talent.refresh_from_db()
     return talent
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("talents/<int:pk>/", views.talent_detail, name="talent-detail"),
     path("talents/<int:pk>/edit/", views.talent_edit, name="talent-edit"),
     path("talents/<int:pk>/transition/", views.talent_transition_view, name="talent-transition"),
+    path(
+        "talents/<int:pk>/transition/undo/", views.talent_transition_undo_view, name="talent-transition-undo"
+    ),
     path("talents/<int:pk>/activities/", views.talent_activity_create, name="talent-activity-create"),
     path("talents/<int:pk>/reveal/", views.talent_reveal, name="talent-reveal"),
     path("talents/<int:pk>/assign/", views.talent_assign_view, name="talent-assign"),

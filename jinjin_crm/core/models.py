@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -151,6 +152,22 @@ class StageChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # The fields the move set besides the stage, with their values before it ({"signed_on": None}),
+    # so that its author can undo it exactly for a few seconds (``services.stage_change_undo``).
+    # Null for lines written without them (creation, imports, bulk records): those are not undone.
+    previous_values = models.JSONField(
+        _("values before the move"), null=True, blank=True, editable=False, encoder=DjangoJSONEncoder
+    )
+    # An undone move stays in the history, marked, rather than being answered by a second move.
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
 
     class Meta:
         verbose_name = _("stage change")

@@ -7,6 +7,7 @@ Templates these helpers feed live in ``templates/ui/`` (``_pagination.html``, ``
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -14,9 +15,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.widgets import SuffixedMultiWidget
 
-from .exceptions import IllegalTransition
+from .exceptions import ApplicationError, IllegalTransition
 from .forms import ActivityForm, apply_service_errors
-from .services import activity_log
+from .models import StageChange
+from .services import UNDO_SECONDS, activity_log
 
 PAGE_SIZES = (20, 50, 100)
 DETAIL_RELATED_LIMIT = 50
@@ -131,6 +133,17 @@ class IdsFirstPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+def _last_move(record):
+    """The record's latest history line (the move just made)."""
+    return (
+        StageChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+
+
 def transition_response(
     request,
     *,
@@ -142,12 +155,14 @@ def transition_response(
     render_detail,
     detail_url: str,
     record_name: str,
+    undo_url: str | None = None,
 ):
     """Move a staged record from a page, the same way for projects and talents.
 
     ``move(cleaned_data)`` calls the service. From a board (``view=board`` with htmx) the answer is
     ``board_template`` with a notice or the errors (the record as ``record_name``), and on success
-    an ``HX-Trigger: board_event`` that makes the board reload. From the detail page it is
+    an ``HX-Trigger: board_event`` that makes the board reload; with ``undo_url`` the notice offers
+    to undo the move (``change``, posted there) for ``UNDO_SECONDS``. From the detail page it is
     ``render_detail(request, record, **extra)``: the body with the new stage (htmx), or a redirect
     with a message, or on refusal the page with the refusal (409) or the form's errors (400) and the
     typed values kept.
@@ -170,9 +185,16 @@ def transition_response(
             [refusal] if refusal else [message for messages_ in form.errors.values() for message in messages_]
         )
     if request.POST.get("view") == "board" and request.htmx:
-        response = render(
-            request, board_template, {"ok": moved, "notice": notice, "errors": errors, record_name: record}
-        )
+        context = {"ok": moved, "notice": notice, "errors": errors, record_name: record}
+        if moved and undo_url:
+            change = _last_move(record)
+            if (
+                change is not None
+                and change.changed_by_id == request.user.pk
+                and change.previous_values is not None
+            ):
+                context.update(undo_url=undo_url, change=change, undo_seconds=UNDO_SECONDS)
+        response = render(request, board_template, context)
         if moved:
             response["HX-Trigger"] = board_event
         return response
@@ -188,6 +210,62 @@ def transition_response(
         refusal=refusal,
         transition_failed=None if refusal else form,
     )
+
+
+def transition_undo_response(
+    request,
+    *,
+    record,
+    undo,
+    board_template: str,
+    board_event: str,
+    detail_url: str,
+    record_name: str,
+):
+    """Undo a move from the notice that offered it, the same way for projects and talents.
+
+    ``undo(change_id)`` calls the app's undo service with the posted ``change``. From a board (htmx)
+    the answer is ``board_template`` saying the move was undone (and ``HX-Trigger: board_event``, so
+    the board reloads) or why it was not; otherwise a redirect to ``detail_url`` with the same
+    sentence as a message.
+    """
+    refusal = None
+    try:
+        change_id = int(request.POST.get("change", ""))
+    except ValueError:
+        refusal = _("Say which move to undo.")
+    if refusal is None:
+        try:
+            undo(change_id)
+        except ApplicationError as exc:
+            refusal = exc.message
+    notice = None
+    if refusal is None:
+        record.refresh_from_db()
+        notice = _("Undone: “%(name)s” is back in “%(stage)s”.") % {
+            "name": record,
+            "stage": record.get_stage_display(),
+        }
+    if request.htmx:
+        response = render(
+            request,
+            board_template,
+            {
+                "ok": refusal is None,
+                "undone": refusal is None,
+                "notice": notice,
+                "errors": [refusal] if refusal else [],
+                record_name: record,
+            },
+        )
+        if refusal is None:
+            response["HX-Trigger"] = board_event
+        return response
+    if refusal is None:
+        messages.success(request, notice)
+    else:
+        messages.error(request, refusal)
+    return redirect(detail_url)
 
 
 def activity_response(request, *, record, render_detail, detail_url: str):

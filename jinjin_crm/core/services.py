@@ -1,6 +1,7 @@
 """Writes of the core app: users and roles, the shared timeline (activities, stage changes), heartbeat."""
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -10,11 +11,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .exceptions import Conflict
 from .models import Activity, JobRun, Park, PersonalDataAccess, StageChange, User
 from .roles import Role
 from .validators import normalize_mobile
 
 HEARTBEAT_CACHE_KEY = "core:worker-heartbeat"
+# How long after a move its author may undo it; the boards offer "undo" for as long.
+UNDO_SECONDS = 30
 
 
 @transaction.atomic
@@ -69,9 +73,19 @@ def worker_heartbeat_record() -> datetime.datetime:
 
 
 def stage_change_record(
-    *, record, from_stage: str, to_stage: str, by: User | None, note: str = ""
+    *,
+    record,
+    from_stage: str,
+    to_stage: str,
+    by: User | None,
+    note: str = "",
+    previous_values: dict | None = None,
 ) -> StageChange:
-    """Write the history line of a stage move. Call it inside the transaction that moves the record."""
+    """Write the history line of a stage move. Call it inside the transaction that moves the record.
+
+    ``previous_values`` (the other fields the move set, with their values before it) makes the move
+    undoable by ``stage_change_undo``; without it the line is history only.
+    """
     return StageChange.objects.create(
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
@@ -79,7 +93,71 @@ def stage_change_record(
         to_stage=to_stage,
         changed_by=by,
         note=note,
+        previous_values=previous_values,
     )
+
+
+# A later app knows what a move of an earlier app's record set off in it (an onboarding's 免申即享
+# proposals in policies) and that undoing the move would leave behind. It registers a guard for the
+# record's model in its ``AppConfig.ready()``: ``guard(record, change)`` returns a refusal or None.
+UndoGuard = Callable[[object, StageChange], str | None]
+_undo_guards: dict[str, list[UndoGuard]] = {}
+
+
+def stage_undo_guard_register(model_label: str, guard: UndoGuard) -> None:
+    """Ask ``guard`` before any move of a ``model_label`` record (``"talents.talent"``) is undone."""
+    guards = _undo_guards.setdefault(model_label.lower(), [])
+    if guard not in guards:
+        guards.append(guard)
+
+
+def stage_change_undo(*, record, change_id: int, by: User, refuse: UndoGuard | None = None) -> StageChange:
+    """Undo the move ``change_id`` of ``record``: put back its stage and the fields the move set, and
+    mark the history line undone (by whom, when) instead of writing a second move.
+
+    The caller locks the record's row and calls this inside its transaction. A move is undone only
+    while it is the record's last (not undone) move, by the officer who made it, within
+    ``UNDO_SECONDS``, when it recorded what it changed, and when neither ``refuse`` (the app's own
+    rule) nor a guard registered for the model says something depends on it; otherwise ``Conflict``
+    is raised with the reason, and nothing changes.
+    """
+    content_type = ContentType.objects.get_for_model(record)
+    moves = StageChange.objects.filter(content_type=content_type, object_id=record.pk)
+    change = moves.filter(pk=change_id).first()
+    if change is None:
+        raise Conflict(_("This move is not in the record's history."), code="undo_refused")
+    if change.undone_at is not None:
+        raise Conflict(_("This move has already been undone."), code="undo_refused")
+    if change.previous_values is None or not change.from_stage:
+        raise Conflict(_("This entry of the history cannot be undone."), code="undo_refused")
+    if by is None or change.changed_by_id != by.pk:
+        raise Conflict(_("Only the officer who made a move can undo it."), code="undo_refused")
+    if timezone.now() - change.changed_at > datetime.timedelta(seconds=UNDO_SECONDS):
+        raise Conflict(
+            _("A move can be undone only within %(seconds)d seconds of making it.")
+            % {"seconds": UNDO_SECONDS},
+            code="undo_refused",
+        )
+    last = moves.filter(undone_at__isnull=True).order_by("-changed_at", "-id").first()
+    if last is None or last.pk != change.pk or record.stage != change.to_stage:
+        raise Conflict(
+            _("The record has moved again since; only its last move can be undone."), code="undo_refused"
+        )
+    for guard in (refuse, *_undo_guards.get(record._meta.label_lower, ())):
+        reason = guard(record, change) if guard is not None else None
+        if reason:
+            raise Conflict(reason, code="undo_refused")
+    record.stage = change.from_stage
+    for name, value in change.previous_values.items():
+        setattr(record, name, record._meta.get_field(name).to_python(value))
+    update_fields = ["stage", *change.previous_values]
+    if any(field.name == "updated_at" for field in record._meta.concrete_fields):
+        update_fields.append("updated_at")
+    record.save(update_fields=update_fields)
+    change.undone_at = timezone.now()
+    change.undone_by = by
+    change.save(update_fields=["undone_at", "undone_by"])
+    return change
 
 
 def activity_log(

@@ -25,6 +25,7 @@ from .projects import (
     project_edit,
     project_funds_record,
     project_list,
+    project_transition_undo_view,
     project_transition_view,
 )
 
@@ -47,5 +48,6 @@ __all__ = [
     "project_funds_record",
     "project_list",
     "project_lookup",
+    "project_transition_undo_view",
     "project_transition_view",
 ]

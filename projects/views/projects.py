@@ -26,6 +26,7 @@ from jinjin_crm.core.pages import (
     page_size,
     save_form,
     transition_response,
+    transition_undo_response,
 )
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.sections import sections_for
@@ -205,6 +206,25 @@ def project_transition_view(request, pk):
         board_event="project-moved",
         record_name="project",
         render_detail=_render_project_detail,
+        detail_url=reverse("projects:project-detail", args=[project.pk]),
+        undo_url=reverse("projects:project-transition-undo", args=[project.pk]),
+    )
+
+
+@writer_required
+@require_POST
+def project_transition_undo_view(request, pk):
+    """Undo the move just made (``services.project_transition_undo``), from the board's notice."""
+    project = _project_get(pk)
+    return transition_undo_response(
+        request,
+        record=project,
+        undo=lambda change_id: services.project_transition_undo(
+            project=project, change_id=change_id, by=request.user
+        ),
+        board_template="projects/_board_feedback.html",
+        board_event="project-moved",
+        record_name="project",
         detail_url=reverse("projects:project-detail", args=[project.pk]),
     )
 

@@ -18,6 +18,7 @@ from .talents import (
     talent_edit,
     talent_list,
     talent_reveal,
+    talent_transition_undo_view,
     talent_transition_view,
 )
 from .teams import team_list
@@ -36,6 +37,7 @@ __all__ = [
     "talent_list",
     "talent_merge_view",
     "talent_reveal",
+    "talent_transition_undo_view",
     "talent_transition_view",
     "team_list",
 ]

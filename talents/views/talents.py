@@ -25,6 +25,7 @@ from jinjin_crm.core.pages import (
     list_context,
     page_size,
     transition_response,
+    transition_undo_response,
 )
 from jinjin_crm.core.permissions import reader_required, writer_required
 from jinjin_crm.core.sections import sections_for
@@ -212,6 +213,25 @@ def talent_transition_view(request, pk):
         board_event="talent-moved",
         record_name="talent",
         render_detail=_render_talent_detail,
+        detail_url=reverse("talents:talent-detail", args=[talent.pk]),
+        undo_url=reverse("talents:talent-transition-undo", args=[talent.pk]),
+    )
+
+
+@writer_required
+@require_POST
+def talent_transition_undo_view(request, pk):
+    """Undo the move just made (``services.talent_transition_undo``), from the board's notice."""
+    talent = _talent_get(pk)
+    return transition_undo_response(
+        request,
+        record=talent,
+        undo=lambda change_id: services.talent_transition_undo(
+            talent=talent, change_id=change_id, by=request.user
+        ),
+        board_template="talents/_board_feedback.html",
+        board_event="talent-moved",
+        record_name="talent",
         detail_url=reverse("talents:talent-detail", args=[talent.pk]),
     )
 

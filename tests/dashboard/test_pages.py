@@ -338,3 +338,23 @@ def test_the_ledger_exports_to_excel(db, leader_client):
 
 def test_parks_compared_are_the_four_industrial_parks(db):
     assert [park.code for park in ranked_parks()] == ["DG", "SF", "LH", "BS"]
+
+
+def test_an_undone_move_is_not_counted(db):
+    from projects.models import InvestmentProject
+    from projects.services import project_transition_undo
+
+    zhang = factories.officer()
+    project = factories.project(stage="negotiating", lead_officer=zhang)
+    project_transition(project=project, to="signed", by=zhang, agreed_investment=Decimal("100"))
+    this_year = periods.period_of("year", datetime.date.today())
+    assert {row["officer"].pk: row for row in selectors.officer_scorecard(this_year)}[zhang.pk][
+        "projects_moved"
+    ] == 1
+    change = project.stage_changes.order_by("-changed_at", "-id").first()
+    project_transition_undo(
+        project=InvestmentProject.objects.get(pk=project.pk), change_id=change.pk, by=zhang
+    )
+    assert {row["officer"].pk: row for row in selectors.officer_scorecard(this_year)}[zhang.pk][
+        "projects_moved"
+    ] == 0

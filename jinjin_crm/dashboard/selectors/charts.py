@@ -178,13 +178,13 @@ def stage_days(model, period: Period, *, park: Park | None = None, park_field: s
     period: the time from the move into the stage to the move out of it, from the stage history.
     One query: the history of the records that moved in the period, with each move's previous one."""
     content_type = ContentType.objects.get_for_model(model)
-    moved = StageChange.objects.filter(
-        content_type=content_type, changed_at__date__range=(period.start, period.end)
-    )
+    # An undone move never happened, for the figures as for the record.
+    kept = StageChange.objects.filter(undone_at__isnull=True)
+    moved = kept.filter(content_type=content_type, changed_at__date__range=(period.start, period.end))
     if park is not None:
         moved = moved.filter(object_id__in=model.objects.filter(**{park_field: park}).values("pk"))
     history = (
-        StageChange.objects.filter(content_type=content_type, object_id__in=moved.values("object_id"))
+        kept.filter(content_type=content_type, object_id__in=moved.values("object_id"))
         .annotate(
             entered_at=Window(
                 Lag("changed_at"), partition_by=[F("object_id")], order_by=F("changed_at").asc()

@@ -44,8 +44,13 @@ def officer_scorecard(period: Period, today: datetime.date | None = None) -> lis
     activities = {officer_id: (total, visits) for officer_id, total, visits in logged}
     project_type = ContentType.objects.get_for_model(InvestmentProject)
     moved = dict(
-        StageChange.objects.filter(
-            content_type=project_type, changed_by_id__in=ids, changed_at__date__range=(start, end)
+        # Moves only: not the line that records the stage a project was created in, nor an undone move.
+        StageChange.objects.exclude(from_stage="")
+        .filter(
+            undone_at__isnull=True,
+            content_type=project_type,
+            changed_by_id__in=ids,
+            changed_at__date__range=(start, end),
         )
         .values_list("changed_by_id")
         .annotate(n=Count("object_id", distinct=True))

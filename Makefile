@@ -14,17 +14,24 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=..." % sys.version.split()[0])'
 
+# Wheels only where there are any (no builds from source); no byte-compiling of every installed
+# module up front (numpy, scipy and plotly are thousands of files: two thirds of the install's time),
+# Python compiles what is imported on first use; no check for a newer pip.
+PIP_INSTALL := $(PY) -m pip install --quiet --prefer-binary --no-compile --disable-pip-version-check
+
+# The venv's own pip is upgraded only when it is older than 23 (recent Pythons ship 23 or newer).
 $(BIN)/activate: | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -c 'import pip, sys; sys.exit(int(pip.__version__.split(".")[0]) < 23)' \
+		|| $(PIP_INSTALL) --upgrade pip
 
 # Reinstall only when the requirements change.
 $(VENV)/.installed: requirements.txt | $(BIN)/activate
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -1,13 +1,16 @@
 """The demo talents say what talents/demo.py promises: every stage, 20 duplicate pairs, the three
 flexible teams, the talent-founded 重庆多弧科技有限公司, and an officer's worklist with work on it."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 
 from jinjin_crm.core.models import StageChange, User
 from jinjin_crm.core.validators import check_national_id, normalize_mobile
 from talents import demo
-from talents.models import FoundedEnterprise, Mode, Stage, Talent, Team
+from talents.models import TRANSITIONS, FoundedEnterprise, Mode, Stage, Talent, Team
+from talents.search import search_text_for
 from talents.selectors import duplicate_pairs, worklist
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +24,7 @@ def test_the_demo_holds_what_it_promises(monkeypatch):
     monkeypatch.setenv("DEMO_TALENTS", str(COUNT))
     call_command("seed_demo", "--force")
     check_stages()
+    check_generated_talents_are_as_the_services_write_them()
     check_personal_data()
     check_duplicates_teams_and_founders()
     check_worklists()
@@ -48,6 +52,44 @@ def check_stages():
         "officer_lh",
         "officer_bs",
     }
+
+
+def check_generated_talents_are_as_the_services_write_them():
+    """The generated talents go in in bulk: each still has the search tokens, the stage history (one
+    legal, dated move after another, the creation first) and the audit history the services write."""
+    generated = Talent.objects.filter(campaign_contacts__isnull=True, placements__isnull=True)
+    for talent in generated.prefetch_related("disciplines").order_by("-pk")[:40]:
+        assert talent.search_text == search_text_for(
+            name=talent.name,
+            university=talent.university,
+            disciplines=list(talent.disciplines.all()),
+            keywords=talent.research_keywords,
+            phone=talent.phone,
+        )
+        moves = list(
+            StageChange.objects.filter(object_id=talent.pk, content_type__model="talent").order_by(
+                "changed_at", "id"
+            )
+        )
+        assert (moves[0].from_stage, moves[0].to_stage) == ("", Stage.LEAD)
+        # (assigned then, unless handed over to another officer this week)
+        assert moves[0].changed_at == talent.created_at <= talent.assigned_at
+        for before, after in itertools.pairwise(moves):
+            assert after.from_stage == before.to_stage
+            assert after.to_stage in TRANSITIONS[before.to_stage]
+            assert after.changed_at >= before.changed_at
+        assert moves[-1].to_stage == talent.stage
+        if talent.assigned_at == talent.created_at:
+            assert talent.owner_id == moves[0].changed_by_id
+        history = list(
+            talent.history.order_by("history_date", "history_id").values_list("history_type", "stage")
+        )
+        # (a reassignment this week adds its own row after them)
+        assert history[: len(moves)] == [("+", Stage.LEAD)] + [("~", move.to_stage) for move in moves[1:]]
+        if talent.stage == Stage.LOST:
+            assert talent.lost_reason == moves[-1].note
+        if talent.onboarded_on:
+            assert talent.onboarded_on == moves[-1].changed_at.date()
 
 
 def check_personal_data():

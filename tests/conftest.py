@@ -38,7 +38,7 @@ def restore_shipped_data():
     if Park.objects.exists():
         return
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    for module in ("0002_roles", "0003_reference_data"):
+    for module in ("0002_roles", "0003_reference_data", "0009_reference_english_names_data"):
         migration = importlib.import_module(f"jinjin_crm.core.migrations.{module}")
         for operation in migration.Migration.operations:
             with connection.schema_editor() as editor:

@@ -32,28 +32,28 @@ class ReadOnlyMixin:
 
 
 class ReferenceDataAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     ordering = ["sort_order", "code"]
 
 
 @admin.register(Park)
 class ParkAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "kind", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "kind", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
 
 
 @admin.register(IndustryChain)
 class IndustryChainAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "is_lead", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "is_lead", "sort_order", "is_active"]
     list_filter = ["is_lead", "is_active"]
 
 
 @admin.register(Discipline)
 class DisciplineAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "category_code", "category_name", "is_active"]
+    list_display = ["code", "name", "name_en", "category_code", "category_name", "is_active"]
     list_editable = ["is_active"]
     list_filter = ["category_name", "is_active"]
     ordering = ["code"]
@@ -61,13 +61,13 @@ class DisciplineAdmin(ReferenceDataAdmin):
 
 @admin.register(Degree)
 class DegreeAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "rank", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "rank", "sort_order", "is_active"]
     ordering = ["rank"]
 
 
 @admin.register(TalentTier)
 class TalentTierAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "rank", "sort_order", "is_active"]
+    list_display = ["code", "name", "name_en", "rank", "sort_order", "is_active"]
     ordering = ["rank"]
 
 

@@ -31,6 +31,12 @@ class ReadOnlyMixin:
         return False
 
 
+# The administration carries the site's name, not Django's.
+admin.site.site_header = _("Jiangjin Talent & Investment CRM · administration")
+admin.site.site_title = _("Jiangjin Talent & Investment CRM")
+admin.site.index_title = _("Reference data, users, API clients, targets and funds")
+
+
 class ReferenceDataAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "name_en", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]

@@ -61,3 +61,15 @@ def test_the_user_admin_names_roles_not_group_codes(client, db):
     assert ">专员</option>" in html
     assert ">领导</option>" in html
     assert ">officer</option>" not in html
+
+
+def test_the_administration_carries_the_sites_name_and_icon(client, db):
+    from django.urls import reverse
+
+    from tests.factories import admin
+
+    client.force_login(admin())
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "江津区双招双引管理平台 · 后台管理" in html
+    assert "Django 管理" not in html
+    assert 'rel="icon"' in html

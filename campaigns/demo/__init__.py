@@ -3,7 +3,9 @@
 - The 2024 spring campus recruiting season: visits to 南开大学, 北京理工大学 and four more universities
   whose generated sign-in sheets add up to the report's figures exactly (``REPORTED``): 5,736
   consultations, 324 intents, 180 of them master's or above; 41 signed, 35 of whom started work that
-  summer. The figures hold whatever ``DEMO_TALENTS`` is: every person met is a new record here.
+  summer. Those are the figures at the default size: the people met on every campaign grow and
+  shrink with ``DEMO_TALENTS`` (``talents.demo.demo_scale``: ``DEMO_TALENTS`` / 2,000), so a smaller
+  demo is smaller here too; the placements, trips and partners stay as the report has them.
 - Smaller visits in the seasons around it (a few people met in 2024 come back in 2025 and are linked
   to their record by the duplicate rules), the 津鹰人才荟 and 青年人才读书荟 events, a job fair, and
   campaigns planned for the coming weeks.

@@ -80,6 +80,21 @@ class DemoContext:
             talents.filter(created_at__gte=since).update(created_at=moment, assigned_at=moment)
             talents.filter(consent_at__gte=since).update(consent_at=moment)
 
+    def stamp_each(self, moments: dict[int, datetime.datetime], since: datetime.datetime) -> None:
+        """``stamp`` for many talents at once, each at its own moment (a few queries in all)."""
+        changes = list(
+            StageChange.objects.filter(
+                content_type=self.talent_type, object_id__in=list(moments), changed_at__gte=since
+            ).only("pk", "object_id", "changed_at")
+        )
+        for change in changes:
+            change.changed_at = moments[change.object_id]
+        StageChange.objects.bulk_update(changes, ["changed_at"], batch_size=500)
+        talents = list(Talent.objects.filter(pk__in=list(moments)).only("pk", "updated_at"))
+        for talent in talents:
+            talent.updated_at = moments[talent.pk]
+        Talent.objects.bulk_update(talents, ["updated_at"], batch_size=500)
+
     def phone(self) -> str:
         while True:
             number = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"

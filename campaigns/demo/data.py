@@ -93,6 +93,20 @@ class Plan(NamedTuple):
     description: str = ""
 
 
+def scaled(plan: Plan, factor: float) -> Plan:
+    """The plan with its funnel scaled to a demo ``factor`` times the default size (the default, 1.0,
+    keeps the report's figures exactly); each step stays within the one before it."""
+    if factor == 1:
+        return plan
+    consulted, intents, masters, signed, onboarded = plan.figures
+    consulted = round(consulted * factor)
+    intents = min(consulted, round(intents * factor))
+    masters = min(intents, round(masters * factor))
+    signed = min(intents, round(signed * factor))
+    onboarded = min(signed, round(onboarded * factor))
+    return plan._replace(figures=(consulted, intents, masters, signed, onboarded))
+
+
 VISIT = Kind.UNIVERSITY_VISIT
 SPRING_2024 = (
     Plan(

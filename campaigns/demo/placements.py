@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils.translation import gettext
 from stdnum.cn import uscc
 
 from campaigns.models import OutcomeKind, Placement, PlacementBatch, PlacementOutcome
@@ -17,11 +17,12 @@ from campaigns.services import (
     placement_extend,
     placement_outcome_record,
 )
+from jinjin_crm.core.demo import progress
 from jinjin_crm.core.models import IndustryChain, Park
 from projects.models import Enterprise
 from projects.services import enterprise_create
+from talents.demo import TalentPlan, talents_write
 from talents.models import ConsentMethod, Mode, Source, Stage, Talent
-from talents.services import talent_create, talent_transition
 
 from .context import DemoContext, add_months, at, weighted
 from .data import (
@@ -65,9 +66,9 @@ class Placements(DemoContext):
 
     def expert(
         self, *, university: str, enterprise: Enterprise, batch: int, announced: Date, starts: Date
-    ) -> Talent:
-        """A professor or research fellow, introduced flexibly: signed when the batch is announced,
-        onboarded when the term starts."""
+    ) -> TalentPlan:
+        """A professor or research fellow, introduced flexibly: entered a month before the batch is
+        announced, signed when it is, onboarded when the term starts (written in bulk per batch)."""
         rng, fake = self.rng, self.fake
         codes, fields = INDUSTRY_WORK[enterprise.industry.code]
         gender = "M" if rng.random() < 0.8 else "F"
@@ -76,40 +77,40 @@ class Placements(DemoContext):
         title = "研究员" if "研究院" in university else rng.choice(("教授", "教授", "教授", "副教授"))
         tier = weighted(rng, ((None, 70), ("E", 20), ("D", 10)))[0]
         officer = self.officer(PARK_OFFICER[enterprise.park.code])
-        since = timezone.now()
-        talent = talent_create(
-            by=officer,
-            disciplines=[self.disciplines[code] for code in codes],
-            confirmed_not_duplicate=True,
-            note="科技副总选聘",
-            name=name,
-            gender=gender,
-            birth_year=birth_year,
-            phone=self.phone(),
-            email=fake.email(),
-            highest_degree=self.degrees["DOCTOR"],
-            university=university,
-            research_keywords=",".join(rng.sample(fields, k=2)),
-            title=title,
-            tier=self.tiers.get(tier) if tier else None,
-            employer=university,
-            location=CITY.get(university, ""),
-            source=Source.OTHER,
-            source_detail=f"科技副总选聘（第{batch}批）",
-            mode=Mode.FLEXIBLE,
-            consent_method=ConsentMethod.WRITTEN,
-        )
-        for stage in (Stage.CONTACTED, Stage.INTENT):
-            talent_transition(talent=talent, to=stage, by=officer, on=announced)
-        self.stamp([talent.pk], since, at(announced - datetime.timedelta(days=30), 10), created=True)
-        since = timezone.now()
-        talent_transition(talent=talent, to=Stage.SIGNED, by=officer, on=announced)
-        self.stamp([talent.pk], since, at(announced, 10))
+        facts = {
+            "name": name,
+            "gender": gender,
+            "birth_year": birth_year,
+            "phone": self.phone(),
+            "email": fake.email(),
+            "highest_degree": self.degrees["DOCTOR"],
+            "university": university,
+            "research_keywords": ",".join(rng.sample(fields, k=2)),
+            "title": title,
+            "tier": self.tiers.get(tier) if tier else None,
+            "employer": university,
+            "location": CITY.get(university, ""),
+            "source": Source.OTHER,
+            "source_detail": f"科技副总选聘（第{batch}批）",
+            "mode": Mode.FLEXIBLE,
+            "consent_method": ConsentMethod.WRITTEN,
+        }
+        entered = at(announced - datetime.timedelta(days=30), 10)
+        moves = [
+            (Stage.CONTACTED, entered, ""),
+            (Stage.INTENT, entered, ""),
+            (Stage.SIGNED, at(announced, 10), ""),
+        ]
         if starts <= self.today:
-            since = timezone.now()
-            talent_transition(talent=talent, to=Stage.ONBOARDED, by=officer, on=starts)
-            self.stamp([talent.pk], since, at(starts, 10))
-        return talent
+            moves.append((Stage.ONBOARDED, at(starts, 10), ""))
+        return TalentPlan(
+            facts=facts,
+            disciplines=[self.disciplines[code] for code in codes],
+            officer=officer,
+            created=entered,
+            moves=moves,
+            note="科技副总选聘",
+        )
 
     def seed_placements(self) -> tuple[int, int]:
         """The 4 batches and their 65 placements; returns (placements, batches)."""
@@ -119,6 +120,8 @@ class Placements(DemoContext):
         rng.shuffle(universities)
         placements: list[Placement] = []
         batches = 0
+        total = sum(batch[4] for batch in BATCHES)
+        counter = progress(gettext("technology vice-president placements"), total)
         for number, announced, starts, months, count, notes in BATCHES:
             batch = PlacementBatch.objects.filter(number=number).first() or placement_batch_create(
                 number=number, announced_on=announced, notes=notes
@@ -127,12 +130,18 @@ class Placements(DemoContext):
             ends = add_months(starts, months) - datetime.timedelta(days=1)
             order = hosts[:]
             rng.shuffle(order)
-            for index in range(count):
-                host = order[index % len(order)]
-                university = universities.pop()
-                expert = self.expert(
-                    university=university, enterprise=host, batch=number, announced=announced, starts=starts
+            chosen = [order[index % len(order)] for index in range(count)]
+            plans = [
+                self.expert(
+                    university=universities.pop(),
+                    enterprise=host,
+                    batch=number,
+                    announced=announced,
+                    starts=starts,
                 )
+                for host in chosen
+            ]
+            for host, expert in zip(chosen, talents_write(plans), strict=True):
                 placement = placement_create(
                     expert=expert,
                     host_enterprise=host,
@@ -144,7 +153,9 @@ class Placements(DemoContext):
                     goals=GOALS,
                 )
                 placements.append(placement)
+                counter.advance()
             Placement.objects.filter(batch=batch).update(created_at=at(announced, 10))
+        counter.finish()
         self.terms(placements)
         for placement in placements:
             self.outcomes(placement)

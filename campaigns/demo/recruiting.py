@@ -1,19 +1,22 @@
 """Universities and their agreements, and the recruiting campaigns with the people met on them.
 
-Each campaign's sign-in sheets are generated so that its funnel is exactly the plan's figures, then
-recorded through ``contacts_bulk_record`` one sheet per day; what became of the people later
-(onboarded in the July after they graduate, or lost) goes through the talents services.
+Each campaign's sign-in sheets are generated so that its funnel is exactly the plan's figures (scaled
+by ``demo_scale``: exactly the report's at the default size), then recorded through
+``contacts_bulk_record`` one sheet per day; what became of the people later (onboarded in the July
+after they graduate, or lost) goes through the talents services.
 """
 
 import datetime
 from collections import defaultdict
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Campaign, Contact, Kind, Outcome, University
 from campaigns.services import campaign_create, contacts_bulk_record, partnership_record, university_create
+from jinjin_crm.core.demo import progress
 from projects.models import Enterprise
-from talents.demo import DISCIPLINES, LOCATIONS, TITLES
+from talents.demo import DISCIPLINES, LOCATIONS, TITLES, demo_scale
 from talents.demo import UNIVERSITIES as TALENT_UNIVERSITIES
 from talents.models import Stage, Talent
 from talents.services import talent_transition, talent_update
@@ -34,6 +37,7 @@ from .data import (
     VISIT,
     Date,
     Plan,
+    scaled,
 )
 
 
@@ -43,6 +47,8 @@ class Recruiting(DemoContext):
         self.universities: dict[str, University] = {}
         # Whom the demo met, by campaign title: the person's facts as given to the service.
         self.met: dict[str, list[dict]] = {}
+        # The people met grow with the demo's size: the report's figures at the default.
+        self.scale = demo_scale()
 
     def seed_universities(self) -> int:
         for name, city, kind in UNIVERSITIES:
@@ -182,7 +188,7 @@ class Recruiting(DemoContext):
         )
         return campaign
 
-    def record(self, campaign: Campaign, people: list[dict]) -> int:
+    def record(self, campaign: Campaign, people: list[dict], counter=None) -> int:
         """Record the people through the bulk service, one sign-in sheet per day, entered that evening."""
         by_day: dict[Date, list[dict]] = defaultdict(list)
         for person in people:
@@ -203,6 +209,8 @@ class Recruiting(DemoContext):
             Contact.objects.filter(pk__in=[contact.pk for contact in contacts]).update(
                 created_at=moment, updated_at=moment
             )
+            if counter is not None:
+                counter.advance(len(sheet))
         return created
 
     def fates(self, people: list[dict], campaign: Campaign) -> None:
@@ -224,9 +232,10 @@ class Recruiting(DemoContext):
             if on <= self.today:
                 moves.append((on, fate, person))
         talents = Talent.objects.in_bulk([person["talent_id"] for _on, _fate, person in moves])
+        since = timezone.now()
+        moments = {}
         for on, fate, person in sorted(moves, key=lambda move: move[0]):
             talent = talents[person["talent_id"]]
-            since = timezone.now()
             if fate == Stage.ONBOARDED:
                 talent_transition(talent=talent, to=Stage.ONBOARDED, by=campaign.lead_officer, on=on)
                 if enterprises:
@@ -243,11 +252,20 @@ class Recruiting(DemoContext):
                 talent_transition(
                     talent=talent, to=Stage.LOST, by=campaign.lead_officer, note=rng.choice(reasons), on=on
                 )
-            self.stamp([talent.pk], since, at(on, 15))
+            moments[talent.pk] = at(on, 15)
+        self.stamp_each(moments, since)
+
+    def plans(self) -> list[Plan]:
+        """Every recruiting campaign, its funnel scaled to the demo's size."""
+        return [scaled(plan, self.scale) for plan in (*SPRING_2024, *LATER_VISITS, *self.recent_plans())]
 
     def seed_recruiting(self) -> tuple[int, int]:
         contacts = created = 0
-        plans = [*SPRING_2024, *LATER_VISITS, *self.recent_plans()]
+        plans = self.plans()
+        counter = progress(
+            gettext("people met on campaigns"),
+            sum(plan.figures[0] for plan in plans if plan.starts_on <= self.today),
+        )
         for plan in plans:
             campaign = self.campaign(plan)
             if plan.starts_on > self.today or not plan.figures[0]:
@@ -256,15 +274,17 @@ class Recruiting(DemoContext):
             if plan.title == RETURNING[1]:
                 self.returning(people)
             self.met[plan.title] = people
-            created += self.record(campaign, people)
+            created += self.record(campaign, people, counter)
             self.fates(people, campaign)
             contacts += len(people)
+        counter.finish()
         return contacts, created
 
     def returning(self, people: list[dict]) -> None:
         """Some students met on the 2024 visit come back as master's students: the same person, whom
         the duplicate rules link to the record made then (same mobile)."""
         source, _target, count = RETURNING
+        count = round(count * self.scale)
         before = [
             person
             for person in self.met.get(source, ())

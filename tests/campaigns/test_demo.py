@@ -1,6 +1,8 @@
-"""The campaigns demo holds what campaigns/demo promises: the 2024 spring season's funnel exactly as
-the district reported it, 65 科技副总 in 4 batches, promotion trips that yielded projects, the strategic
-partners, and people who are records like any other (owned, staged, no accidental duplicates)."""
+"""The campaigns demo holds what campaigns/demo promises: the 2024 spring season's funnel as the plan
+has it (the district's reported figures at the default size, checked in tests/core/test_demo_figures.py;
+scaled with ``DEMO_TALENTS`` here), 65 科技副总 in 4 batches, promotion trips that yielded projects, the
+strategic partners, and people who are records like any other (owned, staged, no accidental
+duplicates)."""
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +10,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from campaigns import demo
+from campaigns.demo.data import LATER_VISITS, RETURNING, SPRING_2024, scaled
+from campaigns.demo.recruiting import Recruiting
 from campaigns.models import (
     Campaign,
     CampaignProject,
@@ -23,18 +27,22 @@ from campaigns.models import (
 )
 from campaigns.selectors import funnel, funnels_by, trip_yield
 from jinjin_crm.core.models import StageChange
+from talents import demo as talents_demo
 from talents.models import Mode, Source, Stage, Talent
 from talents.selectors import duplicate_pairs
 
 pytestmark = pytest.mark.django_db
 
 PARK_OFFICERS = {"officer_dg", "officer_sf", "officer_lh", "officer_bs"}
+# A fifth of the default size: the demo's people scale with it, the structure does not.
+COUNT = talents_demo.DEFAULT_COUNT // 5
+FACTOR = COUNT / talents_demo.DEFAULT_COUNT
+STEPS = ("consulted", "intents", "masters", "signed", "onboarded")
 
 
-def test_the_demo_holds_the_reported_figures(monkeypatch):
-    # A talent count of its own: the campaigns' figures must not depend on it. One seed for all the
-    # checks, since seeding is the slow part.
-    monkeypatch.setenv("DEMO_TALENTS", "40")
+def test_the_demo_holds_what_it_promises(monkeypatch):
+    # One seed for all the checks, since seeding is the slow part.
+    monkeypatch.setenv("DEMO_TALENTS", str(COUNT))
     call_command("seed_demo", "--force")
     check_the_reported_season()
     check_the_people_met()
@@ -44,14 +52,42 @@ def test_the_demo_holds_the_reported_figures(monkeypatch):
     check_seeding_again_adds_nothing()
 
 
+def test_the_people_met_scale_with_the_demo_talents():
+    every = [plan for plan in (*SPRING_2024, *LATER_VISITS) if plan.figures[0]]
+    default = sum(plan.figures[0] for plan in every)
+    assert default > 7000
+    for factor in (0.05, FACTOR, 0.5, 1.5):
+        people = sum(scaled(plan, factor).figures[0] for plan in every)
+        # Each campaign rounds its own share, so the total is within half a person a campaign.
+        assert abs(people - default * factor) <= len(every) / 2
+    for plan in every:
+        assert scaled(plan, 1.0) == plan
+        consulted, intents, masters, signed, onboarded = scaled(plan, 0.03).figures
+        assert consulted >= intents >= masters
+        assert intents >= signed >= onboarded >= 0
+    # At the default size the reported season is the report.
+    assert season(SPRING_2024) == demo.REPORTED
+
+
+def season(plans) -> dict:
+    return {step: sum(plan.figures[index] for plan in plans) for index, step in enumerate(STEPS)}
+
+
+def expected_season() -> dict:
+    return season([scaled(plan, FACTOR) for plan in SPRING_2024])
+
+
 def check_the_reported_season():
     seasons = {row.key: row.funnel for row in funnels_by("season")}
-    assert seasons[demo.REPORTED_SEASON].as_dict() == demo.REPORTED
-    assert demo.REPORTED["consulted"] >= 5700
-    assert (demo.REPORTED["intents"], demo.REPORTED["masters"]) == (324, 180)
+    assert seasons[demo.REPORTED_SEASON].as_dict() == expected_season()
     visits = Campaign.objects.filter(season=demo.REPORTED_SEASON, kind=Kind.UNIVERSITY_VISIT)
     assert {"南开大学", "北京理工大学"} <= set(visits.values_list("university__name", flat=True))
-    assert funnel(Contact.objects.filter(campaign__in=visits)).as_dict() == demo.REPORTED
+    assert funnel(Contact.objects.filter(campaign__in=visits)).as_dict() == expected_season()
+    # Proportionally fewer people than the default's: every past campaign's sign-in sheets scaled.
+    planned = sum(plan.figures[0] for plan in Recruiting().plans() if plan.starts_on <= timezone.localdate())
+    assert Contact.objects.count() == planned
+    default = sum(plan.figures[0] for plan in (*SPRING_2024, *LATER_VISITS))
+    assert planned < default * FACTOR * 1.1
     # The other seasons and kinds have contacts too, and every one of them is a funnel.
     assert len(seasons) >= 3
     kinds = {row.key for row in funnels_by("kind")}
@@ -73,7 +109,7 @@ def check_the_people_met():
     assert len(duplicate_pairs(limit=1000)) == 20
     # Students met in 2024 came back in 2025: linked to their record, not entered twice.
     returning = Talent.objects.annotate(n=Count("campaign_contacts")).filter(n=2)
-    assert returning.count() == 12
+    assert returning.count() == round(RETURNING[2] * FACTOR) > 0
     # An outcome moves the talent: nobody met is left a lead, and "signed" reached at least signed.
     assert not met.filter(stage=Stage.LEAD).exists()
     signed = Contact.objects.filter(outcome="signed").select_related("talent")

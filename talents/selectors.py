@@ -271,6 +271,7 @@ def team_list(*, filters: dict | None = None, queryset: QuerySet | None = None) 
             "host_enterprise__name",
             "host_enterprise__park__code",
             "host_enterprise__park__name",
+            "host_enterprise__park__name_en",
         )
         .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)))
         .order_by(F("introduced_on").desc(nulls_last=True), "name", "-id")

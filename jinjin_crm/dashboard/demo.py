@@ -17,6 +17,7 @@ it), so running the seed again adds nothing.
 from decimal import Decimal
 
 from jinjin_crm.core.models import Park, User
+from talents.demo import demo_scale
 
 from .models import RankingWeight, Target
 from .periods import parse_period
@@ -122,10 +123,18 @@ OFFICER_TARGETS = {
 NOTE = "演示目标"
 
 
+# The campaigns demo shrinks its people met with DEMO_TALENTS; so do these targets, so a smaller demo
+# reads as the default one does.
+SCALED_WITH_THE_DEMO = ("consultations", "intents", "masters_intents")
+
+
 def _planned():
     """Every demo target as (period, metric, scope, park code, username, value)."""
+    scale = demo_scale()
     for metric, periods in DISTRICT_TARGETS.items():
         for period, value in periods.items():
+            if metric in SCALED_WITH_THE_DEMO:
+                value = max(round(value * scale), 1)
             yield period, metric, DISTRICT, None, None, value
     for metric, periods in PARK_TARGETS.items():
         for period, values in periods.items():

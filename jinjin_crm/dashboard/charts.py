@@ -24,7 +24,8 @@ FUNNEL_LABELS = {
 
 def _layout(**extra) -> dict:
     return {
-        "margin": {"l": 48, "r": 48, "t": 28, "b": 40},
+        # Room on the left for amounts in 万元 written out in full (1,000,000).
+        "margin": {"l": 72, "r": 48, "t": 28, "b": 40},
         "legend": {"orientation": "h", "y": 1.12, "x": 0},
         "hovermode": "closest",
         **extra,
@@ -61,6 +62,8 @@ def trend_figure(trend: list[dict]) -> dict:
             },
         ],
         "layout": _layout(
+            # Months as written in the tables (2024-03), not in Plotly's English date format.
+            xaxis={"type": "category"},
             yaxis={"title": {"text": _("10k yuan")}, "rangemode": "tozero", "tickformat": ",d"},
             yaxis2={
                 "overlaying": "y",

@@ -174,7 +174,21 @@ def park_ranking(request):
         weight.label = (
             METRIC_BY_CODE[weight.metric].label if weight.metric in METRIC_BY_CODE else weight.metric
         )
-    context["ranking"] = ranking
+    # Columns only for the weighted metrics some park has a target for; the others are named below
+    # the table, so the table fits the screen.
+    shown = [
+        index
+        for index, _weight in enumerate(ranking["weights"])
+        if any(row["components"][index]["target"] is not None for row in ranking["rows"])
+    ]
+    context.update(
+        ranking=ranking,
+        shown_weights=[ranking["weights"][index] for index in shown],
+        untargeted=[weight for index, weight in enumerate(ranking["weights"]) if index not in shown],
+        ranked_rows=[
+            {**row, "shown": [row["components"][index] for index in shown]} for row in ranking["rows"]
+        ],
+    )
     return render(request, "dashboard/ranking.html", context, status=_status(context))
 
 

@@ -88,6 +88,9 @@ def _ranking(period: Period, weights: list[RankingWeight]) -> dict:
         components, weighted, weight_sum = [], Decimal("0"), Decimal("0")
         for weight in weights:
             if weight.metric not in values or scope.key not in values[weight.metric]:
+                # A weight on a metric that is not counted per park: a column with no target, so
+                # every row keeps one component per weight.
+                components.append({"weight": weight, "actual": None, "target": None, "achievement": None})
                 continue
             actual = Decimal(values[weight.metric][scope.key].value)
             unit = metric_defs.metric(weight.metric).unit

@@ -25,11 +25,11 @@ from django.utils.translation import gettext_noop
 
 from jinjin_crm.core import excel_import
 from jinjin_crm.core.excel_import import (
-    CellError,
     Checked,
     Column,
     ImportFileError,
     ImportRefused,
+    OfficerLookup,
     RawRow,
     ReferenceLookup,
     RowCheck,
@@ -177,31 +177,6 @@ def _stage_lookup() -> dict[str, str]:
     return lookup
 
 
-class _Officers:
-    """Officers who may lead a project, found by user name or by full name (when it is unique)."""
-
-    def __init__(self):
-        self.by_username: dict[str, User] = {}
-        self.by_name: dict[str, list[User]] = defaultdict(list)
-        for user in officers():
-            self.by_username[user.username.lower()] = user
-            if user.name:
-                self.by_name[user.name.strip()].append(user)
-
-    def find(self, text: str) -> User:
-        user = self.by_username.get(text.strip().lower())
-        if user is not None:
-            return user
-        named = self.by_name.get(text.strip(), [])
-        if len(named) == 1:
-            return named[0]
-        if len(named) > 1:
-            raise CellError(
-                _("Several officers are called “%(value)s”; use the user name.") % {"value": text}
-            )
-        raise CellError(_("No active officer has the user name or name “%(value)s”.") % {"value": text})
-
-
 def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
@@ -235,7 +210,7 @@ def projects_check(*, rows: list[RawRow]) -> Checked:
     parks, industries = ReferenceLookup(Park), ReferenceLookup(IndustryChain)
     regions = ReferenceLookup(Region)
     stages = _stage_lookup()
-    people = _Officers()
+    people = OfficerLookup(officers())
     enterprises = _enterprise_lookup({texts["enterprise"] for _n, texts in rows if texts.get("enterprise")})
     existing: set[tuple[str, int]] = set()
     for chunk in chunks({texts.get("name", "") for _n, texts in rows if texts.get("name")}):

@@ -45,6 +45,7 @@ from jinjin_crm.core.excel_import import (
     Column,
     ImportFileError,
     ImportRefused,
+    OfficerLookup,
     RawRow,
     ReferenceLookup,
     RowCheck,
@@ -215,31 +216,6 @@ def choice_cell(row: RowCheck, key: str, lookup: dict[str, str], unknown: str) -
     return value
 
 
-class _Owners:
-    """Officers who may own a talent, found by user name or by full name (when it is unique)."""
-
-    def __init__(self):
-        self.by_username: dict[str, User] = {}
-        self.by_name: dict[str, list[User]] = defaultdict(list)
-        for user in owners():
-            self.by_username[user.username.lower()] = user
-            if user.name:
-                self.by_name[user.name.strip()].append(user)
-
-    def find(self, text: str) -> User:
-        user = self.by_username.get(text.strip().lower())
-        if user is not None:
-            return user
-        named = self.by_name.get(text.strip(), [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise CellError(
-                _("Several officers are called “%(value)s”; use the user name.") % {"value": text}
-            )
-        raise CellError(_("No active officer has the user name or name “%(value)s”.") % {"value": text})
-
-
 def _max_length(name: str) -> int:
     return Talent._meta.get_field(name).max_length
 
@@ -380,7 +356,7 @@ def talents_check(*, rows: list[RawRow]) -> TalentsChecked:
         "genders": choice_lookup(Gender, GENDER_WORDS),
         "modes": choice_lookup(Mode, MODE_WORDS),
         "sources": choice_lookup(Source, SOURCE_WORDS),
-        "owners": _Owners(),
+        "owners": OfficerLookup(owners()),
         "employers": _employers({texts["employer"] for _n, texts in rows if texts.get("employer")}),
     }
     parsed: list[tuple[_TalentRow, dict]] = []

@@ -356,6 +356,32 @@ def chunks(values: Iterable, size: int = 1000) -> Iterator[list]:
         yield values[start : start + size]
 
 
+class OfficerLookup:
+    """Officers named in a sheet by user name or by full name (when it is unique), from ``users``
+    loaded once: a project's lead, a talent's owner, a target's officer."""
+
+    def __init__(self, users: Iterable[User]):
+        self.by_username: dict[str, User] = {}
+        self.by_name: dict[str, list[User]] = {}
+        for user in users:
+            self.by_username[user.username.lower()] = user
+            if user.name:
+                self.by_name.setdefault(user.name.strip(), []).append(user)
+
+    def find(self, text: str) -> User:
+        user = self.by_username.get(text.strip().lower())
+        if user is not None:
+            return user
+        named = self.by_name.get(text.strip(), [])
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise CellError(
+                _("Several officers are called “%(value)s”; use the user name.") % {"value": text}
+            )
+        raise CellError(_("No active officer has the user name or name “%(value)s”.") % {"value": text})
+
+
 class ReferenceLookup:
     """Active reference data (a model with ``code``, ``name`` and ``is_active``), found by code in any
     case or by name; loaded in one query."""

@@ -200,8 +200,8 @@ def _flag_field():
         choices=FLAGS,
         help_text=gettext_lazy(
             "green: on pace or ahead (the share of the target reached is at least the share of the period "
-            "elapsed); amber: behind, but at least four fifths of the pace; red: further behind; none: no target, "
-            "or the period has not begun."
+            "elapsed); amber: behind, but at least four fifths of the pace; red: further behind; "
+            "none: no target, or the period has not begun."
         ),
     )
 

@@ -24,7 +24,6 @@ Cells are read as officers write them: 期间 as 2024, 2024-H1, 2024-Q2, 2024-03
 
 import datetime
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -41,6 +40,7 @@ from jinjin_crm.core.excel_import import (
     Column,
     ImportFileError,
     ImportRefused,
+    OfficerLookup,
     RawRow,
     ReferenceLookup,
     RowCheck,
@@ -205,31 +205,6 @@ def _officers():
     return User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by("name", "username")
 
 
-class _Officers:
-    """Active officers, found by user name or by full name (when it is unique); loaded in one query."""
-
-    def __init__(self):
-        self.by_username: dict[str, User] = {}
-        self.by_name: dict[str, list[User]] = defaultdict(list)
-        for user in _officers():
-            self.by_username[user.username.lower()] = user
-            if user.name:
-                self.by_name[user.name.strip()].append(user)
-
-    def find(self, text: str) -> User:
-        user = self.by_username.get(text.strip().lower())
-        if user is not None:
-            return user
-        named = self.by_name.get(text.strip(), [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise CellError(
-                _("Several officers are called “%(value)s”; use the user name.") % {"value": text}
-            )
-        raise CellError(_("No active officer has the user name or name “%(value)s”.") % {"value": text})
-
-
 def parse_value(text: str) -> Decimal:
     """A target value as written: digits, with thousands separators if any."""
     try:
@@ -291,7 +266,7 @@ def targets_check(*, rows: list[RawRow]) -> TargetsChecked:
     the officers named, not with the rows; never writes."""
     checked = TargetsChecked()
     parks = ReferenceLookup(Park)
-    people = _Officers()
+    people = OfficerLookup(_officers())
     metrics, scopes = _metric_lookup(), _scope_lookup()
     seen: dict[tuple, int] = {}
     passed: list[tuple[int, dict, dict]] = []

@@ -9,13 +9,17 @@
     # only add the campaigns and policies apps' tables over the talents, enterprises and projects
     .venv/bin/python bench/generate.py --campaigns-only --policies-only
 
+    # only add the leadership dashboard's data: logged contacts, stage history, targets, weights
+    .venv/bin/python bench/generate.py --activity-only
+
 Reproducible: the same ``--seed`` and counts give the same rows (except the encrypted values, whose
 tokens carry a random IV, and the timestamps, which are relative to today). Fast: rows go in with
 ``bulk_create`` in batches, bypassing the services' one-record-at-a-time checks, so the rows are
 valid by construction (valid ID numbers and mobiles, unique credit codes); ``search_text`` is
 computed by ``talents.search.search_text_for`` exactly as the services do, the phone is encrypted
 and its blind index filled by the model fields. No history or stage-change rows are written: the
-list and search do not read them.
+list and search do not read them (``--activity-only`` adds the stage history and the contacts the
+leadership pages read).
 
 Use a database of its own (``createdb jinjin_bench``): the generator refuses a database that
 already holds talents unless ``--append`` is given.
@@ -993,6 +997,478 @@ def generate_service_requests(count: int, rng: random.Random, users: list[User],
         ServiceRequest.objects.bulk_create(rows, batch_size=batch)
 
 
+# --- Logged contacts, stage history, targets and ranking weights (the dashboard) ------------------
+
+ACTIVITY_YEARS = 3
+TALENT_PATH = (
+    TalentStage.LEAD,
+    TalentStage.CONTACTED,
+    TalentStage.INTENT,
+    TalentStage.SIGNED,
+    TalentStage.ONBOARDED,
+)
+PROJECT_PATH = (
+    ProjectStage.LEAD,
+    ProjectStage.NEGOTIATING,
+    ProjectStage.SIGNED,
+    ProjectStage.STARTED,
+    ProjectStage.OPERATING,
+    ProjectStage.AT_CAPACITY,
+)
+PROJECT_DATE_FIELDS = {
+    ProjectStage.STARTED: "started_on",
+    ProjectStage.OPERATING: "operating_on",
+    ProjectStage.AT_CAPACITY: "at_capacity_on",
+    ProjectStage.TERMINATED: "terminated_on",
+}
+# Which stage a lost talent was lost from.
+LOST_FROM = (
+    (TalentStage.LEAD, 35),
+    (TalentStage.CONTACTED, 35),
+    (TalentStage.INTENT, 20),
+    (TalentStage.SIGNED, 10),
+)
+# Share of the logged contacts per kind of record, and how busy a record is by its stage.
+CONTACT_SHARES = (("talent", 0.55), ("project", 0.25), ("enterprise", 0.20))
+TALENT_CONTACT_WEIGHTS = {"lead": 1, "contacted": 3, "intent": 6, "signed": 8, "onboarded": 6, "lost": 2}
+PROJECT_CONTACT_WEIGHTS = {
+    "lead": 4,
+    "negotiating": 10,
+    "signed": 8,
+    "started": 6,
+    "operating": 4,
+    "at_capacity": 2,
+    "terminated": 3,
+}
+CONTACT_CHANNELS = {
+    "talent": (
+        ("phone", 35),
+        ("wechat", 35),
+        ("email", 10),
+        ("meeting", 8),
+        ("visit", 5),
+        ("event", 5),
+        ("other", 2),
+    ),
+    "project": (("visit", 30), ("meeting", 30), ("phone", 25), ("wechat", 10), ("email", 3), ("other", 2)),
+    "enterprise": (("visit", 45), ("phone", 25), ("meeting", 15), ("wechat", 10), ("other", 5)),
+}
+CONTACT_SUMMARIES = {
+    "talent": (
+        "电话沟通来津工作意向",
+        "微信发送人才政策解读",
+        "介绍安家补助申报条件",
+        "了解家属随迁和子女入学需求",
+        "推荐园区企业岗位",
+        "邀请来津实地考察",
+        "确认到岗时间",
+        "回访入职后工作生活情况",
+    ),
+    "project": (
+        "与投资方洽谈用地需求",
+        "陪同投资方考察园区",
+        "对接项目环评和能评",
+        "协调签约文本",
+        "跟进项目开工准备",
+        "调度项目建设进度",
+        "协调水电气接入",
+        "了解投产后用工需求",
+    ),
+    "enterprise": (
+        "走访企业了解用工需求",
+        "收集企业人才需求清单",
+        "宣讲惠企政策",
+        "协调企业用地和融资问题",
+        "了解企业科技副总需求",
+        "回访企业满意度",
+    ),
+}
+# 42 % of the contacts schedule the next one, 3 to 90 days on. The officer's next contact with the
+# record closes it (as ``activity_log`` does); without one it is done on its day, or still open:
+# not due yet, or forgotten (overdue) with this chance.
+FOLLOW_UP_CHANCE, FOLLOW_UP_DAYS, FORGOTTEN_CHANCE = 0.42, (3, 90), 0.1
+# A record's contacts thin out as it ages (most come soon after it is created): with the records
+# created evenly over three years, 14 % of the contacts fall in the oldest year, 56 % in the last.
+CONTACT_DECAY = 2
+DASHBOARD_TABLES = (
+    "core_activity",
+    "core_stagechange",
+    "talents_talent",
+    "projects_investmentproject",
+    "dashboard_target",
+    "dashboard_rankingweight",
+)
+
+
+def copy_rows(model, fields: tuple[str, ...], rows, batch: int) -> int:
+    """Write ``rows`` (tuples of ``fields``' values) into ``model``'s table: one COPY on PostgreSQL,
+    bulk_create in batches otherwise. ``rows`` may be a generator, but one that runs no query: the
+    connection is busy with the COPY until the last row."""
+    done = 0
+    if connection.vendor == "postgresql":
+        columns = ", ".join(model._meta.get_field(name).column for name in fields)
+        sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+        with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+                done += 1
+        return done
+    pending = []
+    with timestamps_as_given(model):
+        for row in rows:
+            pending.append(model(**dict(zip(fields, row, strict=True))))
+            if len(pending) >= batch:
+                model.objects.bulk_create(pending)
+                done += len(pending)
+                pending.clear()
+        model.objects.bulk_create(pending)
+    return done + len(pending)
+
+
+def working_time(rng: random.Random, day: datetime.date) -> datetime.datetime:
+    """A moment of office hours (08:30–18:30, the district's time) on ``day``."""
+    minutes = 510 + rng.randrange(600)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60)))
+
+
+def moment_between(
+    rng: random.Random, start: datetime.datetime, end: datetime.datetime, skew: float = 1
+) -> datetime.datetime:
+    """A moment between ``start`` and ``end``, in office hours when that stays within them; ``skew``
+    above 1 makes early moments likelier (the density falls as ``t ** (1 / skew - 1)``)."""
+    if end <= start:
+        return start
+    raw = start + (end - start) * rng.random() ** skew
+    worked = working_time(rng, timezone.localtime(raw).date())
+    return worked if start <= worked <= end else raw
+
+
+def generate_stage_history(rng: random.Random, users: list[User], batch: int) -> tuple[int, dict, dict]:
+    """Each project's and talent's stage path up to its current stage as StageChange rows (the
+    creation "" → lead first), and the stage dates the services would have set where the default
+    data left them empty: projects' started/operating/at-capacity/terminated dates, talents'
+    signed and onboarded dates.
+
+    Projects: the move into "signed" falls on ``signed_on`` (the default data signs a project on the
+    day it was created, so its lead and negotiating stages last hours), the later moves between the
+    signing and now. Talents: the moves between the record's creation and its last change
+    (``updated_at``), so they spread over the last three years.
+
+    Returns the rows written and, per project and talent, the moment its contacts stop (the
+    termination or the loss; now otherwise)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jinjin_crm.core.models import StageChange
+
+    now = timezone.now()
+    ids = [user.pk for user in users]
+    project_type = ContentType.objects.get_for_model(InvestmentProject).pk
+    talent_type = ContentType.objects.get_for_model(Talent).pk
+    rows, project_end, talent_end = [], {}, {}
+    project_updates = []
+
+    def by(owner_id):
+        return owner_id if owner_id and rng.random() < 0.9 else rng.choice(ids)
+
+    projects = InvestmentProject.objects.order_by("pk").values_list(
+        "pk", "stage", "created_at", "signed_on", "lead_officer_id", *PROJECT_DATE_FIELDS.values()
+    )
+    for pk, stage, created, signed_on, officer_id, *dates in projects:
+        if stage == ProjectStage.TERMINATED:
+            last_open = rng.choice(PROJECT_PATH[2:5]) if signed_on else rng.choice(PROJECT_PATH[:2])
+            path = [*PROJECT_PATH[: PROJECT_PATH.index(last_open) + 1], ProjectStage.TERMINATED]
+        else:
+            path = list(PROJECT_PATH[: PROJECT_PATH.index(stage) + 1])
+        moments = []
+        if signed_on:
+            signing = min(working_time(rng, signed_on), now)
+            begun = min(created, signing - datetime.timedelta(minutes=rng.randrange(60, 360)))
+            moments = [begun, begun + (signing - begun) * rng.uniform(0.3, 0.8), signing]
+            moments += sorted(moment_between(rng, signing, now) for _ in path[3:])
+        else:
+            moments = [created]
+            if len(path) > 1:
+                moments += sorted(created + (now - created) * rng.uniform(0.05, 0.6) for _ in path[1:])
+        previous = ""
+        for to, at in zip(path, moments, strict=True):
+            note = "创建" if not previous else ("项目终止" if to == ProjectStage.TERMINATED else "")
+            rows.append((project_type, pk, previous, to, by(officer_id), at, note))
+            previous = to
+        project_end[pk] = moments[-1] if stage == ProjectStage.TERMINATED else now
+        fill = {
+            field: timezone.localtime(at).date()
+            for to, at in zip(path, moments, strict=True)
+            if (field := PROJECT_DATE_FIELDS.get(to))
+            and dates[list(PROJECT_DATE_FIELDS.values()).index(field)] is None
+        }
+        if fill:
+            project_updates.append(InvestmentProject(pk=pk, **fill))
+
+    talent_updates = []
+    talents = Talent.objects.order_by("pk").values_list(
+        "pk", "stage", "created_at", "updated_at", "owner_id", "signed_on", "onboarded_on"
+    )
+    for pk, stage, created, updated, owner_id, signed_on, onboarded_on in talents:
+        if stage == TalentStage.LOST:
+            lost_from = weighted(rng, LOST_FROM)
+            path = [*TALENT_PATH[: TALENT_PATH.index(lost_from) + 1], TalentStage.LOST]
+        else:
+            path = list(TALENT_PATH[: TALENT_PATH.index(stage) + 1])
+        last = max(updated, created)
+        moves = sorted(moment_between(rng, created, last) for _ in path[2:])
+        moments = [created, *moves, last] if len(path) > 1 else [created]
+        previous = ""
+        for to, at in zip(path, moments, strict=True):
+            note = "创建" if not previous else ("联系不上" if to == TalentStage.LOST else "")
+            rows.append((talent_type, pk, previous, to, by(owner_id), at, note))
+            previous = to
+        talent_end[pk] = last if stage == TalentStage.LOST else now
+        reached = dict(zip(path, moments, strict=True))
+        fill = {}
+        if TalentStage.SIGNED in reached and signed_on is None:
+            fill["signed_on"] = timezone.localtime(reached[TalentStage.SIGNED]).date()
+        if TalentStage.ONBOARDED in reached and onboarded_on is None:
+            fill["onboarded_on"] = timezone.localtime(reached[TalentStage.ONBOARDED]).date()
+        if fill:
+            talent_updates.append(Talent(pk=pk, **fill))
+
+    fields = ("content_type_id", "object_id", "from_stage", "to_stage", "changed_by_id", "changed_at", "note")
+    written = copy_rows(StageChange, fields, rows, batch)
+    with transaction.atomic():
+        for model, updates in ((InvestmentProject, project_updates), (Talent, talent_updates)):
+            for field_names in {tuple(sorted(row_fields(update))) for update in updates}:
+                same = [update for update in updates if tuple(sorted(row_fields(update))) == field_names]
+                model.objects.bulk_update(same, list(field_names), batch_size=1000)
+    print(
+        f" {written} changes, dates set on {len(project_updates)} projects and {len(talent_updates)} talents",
+        end="",
+    )
+    return written, project_end, talent_end
+
+
+def row_fields(instance) -> list[str]:
+    """The stage-date fields set on an update-only instance (the others are None)."""
+    names = ("started_on", "operating_on", "at_capacity_on", "terminated_on", "signed_on", "onboarded_on")
+    return [name for name in names if getattr(instance, name, None) is not None]
+
+
+def generate_activities(
+    count: int, rng: random.Random, users: list[User], project_end: dict, talent_end: dict, batch: int
+) -> dict:
+    """``count`` logged contacts over the last three years with the talents, projects and enterprises,
+    by their officers (a talent's owner, a project's lead officer, an officer of the enterprise's park;
+    now and then a colleague), in the channels each kind of record sees, busier at the stages that
+    need work. 42 % schedule the next contact (``FOLLOW_UP_CHANCE``), which the officer's next contact
+    with the record closes; without one it is done on its day, or stays open: not due yet, or
+    forgotten (overdue). Plus the system's "collect the talent demands" reminder of every signed
+    project, at its signing (5 % still open)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jinjin_crm.core.models import Activity
+
+    now = timezone.now()
+    today = timezone.localdate()
+    earliest = now - datetime.timedelta(days=ACTIVITY_YEARS * 365)
+    ids = [user.pk for user in users]
+    by_park: dict[int, list[int]] = {}
+    for user in users:
+        for park_id in user.parks.values_list("pk", flat=True):
+            by_park.setdefault(park_id, []).append(user.pk)
+
+    records = {
+        "talent": [
+            (pk, owner_id, max(created, earliest), talent_end[pk], TALENT_CONTACT_WEIGHTS[stage])
+            for pk, owner_id, created, stage in Talent.objects.order_by("pk").values_list(
+                "pk", "owner_id", "created_at", "stage"
+            )
+        ],
+        "project": [
+            (pk, officer_id, max(created, earliest), project_end[pk], PROJECT_CONTACT_WEIGHTS[stage])
+            for pk, officer_id, created, stage in InvestmentProject.objects.order_by("pk").values_list(
+                "pk", "lead_officer_id", "created_at", "stage"
+            )
+        ],
+        "enterprise": [
+            (pk, rng.choice(by_park.get(park_id) or ids), max(created, earliest), now, 4 if is_key else 1)
+            for pk, park_id, created, is_key in Enterprise.objects.order_by("pk").values_list(
+                "pk", "park_id", "created_at", "is_key"
+            )
+        ],
+    }
+    types = {
+        "talent": ContentType.objects.get_for_model(Talent).pk,
+        "project": ContentType.objects.get_for_model(InvestmentProject).pk,
+        "enterprise": ContentType.objects.get_for_model(Enterprise).pk,
+    }
+    counts = {}
+    remaining = count
+    for index, (kind, share) in enumerate(CONTACT_SHARES):
+        counts[kind] = remaining if index == len(CONTACT_SHARES) - 1 else round(count * share)
+        remaining -= counts[kind]
+    stats = {"contacts": 0, "open": 0, "overdue": 0, "reminders": 0}
+    # Read before the COPY starts: the connection runs no other query until it ends.
+    signed = list(
+        InvestmentProject.objects.filter(signed_on__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "lead_officer_id", "signed_on")
+    )
+
+    def rows():
+        for kind, rows_of_kind in records.items():
+            if not rows_of_kind:
+                continue
+            per_record = [0] * len(rows_of_kind)
+            for index in rng.choices(
+                range(len(rows_of_kind)), weights=[row[4] for row in rows_of_kind], k=counts[kind]
+            ):
+                per_record[index] += 1
+            channels, summaries = CONTACT_CHANNELS[kind], CONTACT_SUMMARIES[kind]
+            for (pk, main_officer, start, end, _weight), n in zip(rows_of_kind, per_record, strict=True):
+                if n == 0:
+                    continue
+                times = sorted(moment_between(rng, start, end, CONTACT_DECAY) for _ in range(n))
+                officers_of = [
+                    main_officer if main_officer and rng.random() < 0.85 else rng.choice(ids) for _ in times
+                ]
+                # The next contact of the same officer with the record closes the earlier follow-up.
+                next_by_same: list[datetime.datetime | None] = [None] * n
+                seen: dict[int, datetime.datetime] = {}
+                for index in range(n - 1, -1, -1):
+                    next_by_same[index] = seen.get(officers_of[index])
+                    seen[officers_of[index]] = times[index]
+                for index, (at, officer_id) in enumerate(zip(times, officers_of, strict=True)):
+                    follow_up = done = None
+                    if rng.random() < FOLLOW_UP_CHANCE:
+                        day = timezone.localtime(at).date()
+                        follow_up = day + datetime.timedelta(days=rng.randint(*FOLLOW_UP_DAYS))
+                        if next_by_same[index] is not None:
+                            done = next_by_same[index]
+                        elif follow_up < today and rng.random() >= FORGOTTEN_CHANCE:
+                            done = max(at, min(working_time(rng, follow_up), now))
+                        # Otherwise open: not due yet, or forgotten (overdue).
+                        if done is None:
+                            stats["open"] += 1
+                            stats["overdue"] += follow_up < today
+                    stats["contacts"] += 1
+                    yield (
+                        types[kind],
+                        pk,
+                        officer_id,
+                        weighted(rng, channels),
+                        at,
+                        rng.choice(summaries),
+                        follow_up,
+                        done,
+                        min(at + datetime.timedelta(minutes=rng.randrange(1, 240)), now),
+                    )
+        # The system's reminder on signing (projects.services.project_transition), mostly done.
+        for pk, officer_id, signed_on in signed:
+            at = min(working_time(rng, signed_on), now)
+            due = signed_on + datetime.timedelta(days=7)
+            done = (
+                None if rng.random() < 0.05 else min(at + datetime.timedelta(days=rng.randrange(1, 10)), now)
+            )
+            if done is None:
+                stats["open"] += 1
+                stats["overdue"] += due < today
+            stats["reminders"] += 1
+            yield (types["project"], pk, officer_id, "system", at, "项目已签约：收集人才需求", due, done, at)
+
+    fields = (
+        "content_type_id",
+        "object_id",
+        "officer_id",
+        "channel",
+        "occurred_at",
+        "summary",
+        "next_follow_up_on",
+        "follow_up_done_at",
+        "created_at",
+    )
+    copy_rows(Activity, fields, rows(), batch)
+    print(
+        f" {stats['contacts']} contacts and {stats['reminders']} reminders;"
+        f" {stats['open']} open follow-ups, {stats['overdue']} overdue",
+        end="",
+    )
+    return stats
+
+
+def nice(value: Decimal, whole: bool) -> Decimal:
+    """``value`` rounded as a planner writes a target: whole numbers for counts, three significant
+    figures for money."""
+    if whole:
+        return Decimal(max(1, round(value)))
+    if value <= 0:
+        return Decimal("0")
+    exponent = value.adjusted() - 2
+    return (value.scaleb(-exponent).quantize(Decimal(1)).scaleb(exponent)).quantize(Decimal("0.01"))
+
+
+def generate_targets(rng: random.Random, years: int) -> tuple[int, int]:
+    """Targets for the last ``years`` years (each year and its halves) for the district and the four
+    industrial parks, on every metric counted for that scope except the "as of today" ones: the
+    period's actual in this database, scaled to the whole period when it is under way, times
+    0.85–1.25, so the ledger shows every flag. Metrics the data holds no records for (funds arrived,
+    teams) get a nominal target: 30 % of the agreed investment's, a team a year per park, four for
+    the district. Written through ``target_set``. Then the ranking's weights of the demo, if none
+    are set."""
+    from jinjin_crm.dashboard import demo
+    from jinjin_crm.dashboard import metrics as metric_defs
+    from jinjin_crm.dashboard.models import RankingWeight
+    from jinjin_crm.dashboard.periods import HALF, YEAR, Period
+    from jinjin_crm.dashboard.scopes import district, park_scope, ranked_parks
+    from jinjin_crm.dashboard.services import ranking_weight_set, target_set
+
+    today = timezone.localdate()
+    scopes = [district(), *[park_scope(park) for park in ranked_parks()]]
+    metrics = [metric for metric in metric_defs.METRICS if not metric.snapshot]
+    written = 0
+    for year in range(today.year - years + 1, today.year + 1):
+        for period in (Period(YEAR, year), Period(HALF, year, 1), Period(HALF, year, 2)):
+            if period.start > today:
+                continue
+            elapsed = Decimal(str(period.elapsed_share(today)))
+            values = metric_defs.evaluate([metric.code for metric in metrics], period, scopes)
+            planned: dict[tuple[str, str], Decimal] = {}
+            for metric in metrics:
+                for scope in scopes:
+                    found = values[metric.code].get(scope.key)
+                    if found is None:
+                        continue
+                    actual = Decimal(found.value)
+                    factor = Decimal(str(round(rng.uniform(0.85, 1.25), 3)))
+                    if actual > 0:
+                        value = nice(actual / elapsed * factor, metric.unit == metric_defs.COUNT)
+                    elif metric.code == "funds_arrived":
+                        value = nice(
+                            planned.get(("agreed_investment", scope.key), Decimal(0)) * Decimal("0.3"), False
+                        )
+                    elif metric.code == "teams_introduced":
+                        per_year = 4 if scope.kind == "district" else 1
+                        value = Decimal(per_year if period.kind == YEAR else max(1, per_year // 2))
+                    else:
+                        value = Decimal(1) if metric.unit == metric_defs.COUNT else Decimal(0)
+                    planned[(metric.code, scope.key)] = value
+                    target_set(
+                        period=period.code,
+                        metric=metric.code,
+                        scope=scope.kind,
+                        park=scope.park,
+                        value=value,
+                        note="基准测试目标",
+                        by=None,
+                    )
+                    written += 1
+    weights = 0
+    if not RankingWeight.objects.exists():
+        for order, (code, weight) in enumerate(demo.WEIGHTS.items(), start=1):
+            ranking_weight_set(metric=code, weight=weight, cap=demo.CAP, sort_order=order * 10, by=None)
+            weights += 1
+    print(f" {written} targets, {weights} ranking weights", end="")
+    return written, weights
+
+
 CORE_TABLES = (
     "talents_talent",
     "talents_talent_disciplines",
@@ -1068,6 +1544,19 @@ def main(argv=None) -> None:
     new_apps.add_argument("--placement-outcomes", type=int, default=6000)
     new_apps.add_argument("--applications", type=int, default=50_000)
     new_apps.add_argument("--service-requests", type=int, default=10_000)
+    dashboard = parser.add_argument_group(
+        "the leadership dashboard",
+        "logged contacts, stage history, targets and ranking weights, added to a database that holds"
+        " the default data",
+    )
+    dashboard.add_argument(
+        "--activity-only",
+        action="store_true",
+        help="only add --activities logged contacts, the projects' and talents' stage history (with"
+        " their stage dates), --targets years of targets and the ranking weights",
+    )
+    dashboard.add_argument("--activities", type=int, default=1_000_000)
+    dashboard.add_argument("--targets", type=int, default=3, metavar="YEARS", help="years of targets (3)")
     args = parser.parse_args(argv)
 
     settings = connection.settings_dict
@@ -1083,6 +1572,9 @@ def main(argv=None) -> None:
         return
     if args.campaigns_only or args.policies_only:
         add_new_apps(args, parser)
+    if args.activity_only:
+        add_dashboard_data(args, parser)
+    if args.campaigns_only or args.policies_only or args.activity_only:
         return
     if Talent.objects.exists() and not args.append:
         parser.error("this database already holds talents; use a database of its own, or --append")
@@ -1144,6 +1636,32 @@ def add_new_apps(args, parser) -> None:
             generate_service_requests(args.service_requests, rng, users, args.batch)
         with Phase("vacuum analyse"):
             analyse(POLICY_TABLES)
+    print(f"Done in {time.perf_counter() - started:.0f} s.")
+
+
+def add_dashboard_data(args, parser) -> None:
+    """Logged contacts, the stage history, targets and ranking weights over the default data.
+    Refuses to run twice: a second run would double the contacts and the history."""
+    from jinjin_crm.core.models import Activity, StageChange
+
+    if not Talent.objects.exists() or not InvestmentProject.objects.exists():
+        parser.error("no talents or projects: generate the core dataset first")
+    if Activity.objects.exists():
+        parser.error("this database already holds activities")
+    if StageChange.objects.filter(content_type__app_label__in=("talents", "projects")).exists():
+        parser.error("this database already holds the talents' or projects' stage history")
+    users = officers()
+    rng = random.Random(args.seed + 4)
+    started = time.perf_counter()
+    with transaction.atomic():  # all or nothing: a failed run can simply be run again
+        with Phase("stage history of the projects and talents"):
+            _written, project_end, talent_end = generate_stage_history(rng, users, args.batch)
+        with Phase(f"{args.activities} logged contacts"):
+            generate_activities(args.activities, rng, users, project_end, talent_end, args.batch)
+        with Phase(f"targets for {args.targets} years, ranking weights"):
+            generate_targets(rng, args.targets)
+    with Phase("vacuum analyse"):
+        analyse(DASHBOARD_TABLES)
     print(f"Done in {time.perf_counter() - started:.0f} s.")
 
 

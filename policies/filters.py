@@ -5,7 +5,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinjin_crm.core.filters import FilterSet, SearchFilter, StableOrderingFilter, code_choices, range_lookups
+from jinjin_crm.core.filters import (
+    FilterSet,
+    SearchFilter,
+    StableOrderingFilter,
+    code_choices,
+    moment_range_lookups,
+)
 from jinjin_crm.core.models import Park
 from talents.filters import owners
 
@@ -79,12 +85,12 @@ class ApplicationFilter(FilterSet):
         fields = []
 
     def filter_decided_on(self, queryset, name, value):
-        lookups = range_lookups("decided_at__date", value)
+        lookups = moment_range_lookups("decided_at", value)
         return queryset.filter(**lookups) if lookups else queryset
 
     def filter_paid_on(self, queryset, name, value):
         """Applications with a payment (a disbursement from their fund) made in the range."""
-        lookups = range_lookups("at__date", value)
+        lookups = moment_range_lookups("at", value)
         if not lookups:
             return queryset
         payments = FundMovement.objects.filter(

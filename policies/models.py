@@ -467,6 +467,12 @@ class PolicyApplication(models.Model):
             models.Index(fields=["state", "-updated_at"], name="application_state_recent_idx"),
             models.Index(fields=["owner", "state"], name="application_owner_state_idx"),
             models.Index(fields=["-updated_at", "-id"], name="application_recent_idx"),
+            # Applications decided in a period (the leadership's "approved"): 13.5 → 4.3 ms.
+            models.Index(
+                fields=["decided_at"],
+                name="application_decided_idx",
+                condition=models.Q(decided_at__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -355,6 +356,53 @@ def test_an_undone_move_is_not_counted(db):
     project_transition_undo(
         project=InvestmentProject.objects.get(pk=project.pk), change_id=change.pk, by=zhang
     )
+    cache.clear()  # the scorecard is cached for a minute
     assert {row["officer"].pk: row for row in selectors.officer_scorecard(this_year)}[zhang.pk][
         "projects_moved"
     ] == 0
+
+
+def test_days_in_each_stage_are_the_medians_of_the_moves_in_the_period(db):
+    from django.utils import timezone
+
+    from jinjin_crm.core.models import StageChange
+    from jinjin_crm.dashboard.selectors import figures as chart_selectors
+    from projects.models import InvestmentProject
+
+    now = timezone.now()
+    for days_in_lead in (6, 10, 20):
+        project = factories.project(stage="lead")
+        project_transition(project=project, to="negotiating", by=project.lead_officer)
+        lines = list(project.stage_changes.order_by("changed_at", "id"))
+        StageChange.objects.filter(pk=lines[0].pk).update(
+            changed_at=now - datetime.timedelta(days=days_in_lead + 4)
+        )
+        StageChange.objects.filter(pk=lines[1].pk).update(changed_at=now - datetime.timedelta(days=4))
+        project_transition(
+            project=InvestmentProject.objects.get(pk=project.pk),
+            to="signed",
+            by=project.lead_officer,
+            agreed_investment=Decimal("10"),
+        )
+    this_year = periods.period_of("year", timezone.localdate())
+    rows = {row["stage"]: row for row in chart_selectors.stage_days(InvestmentProject, this_year)}
+    assert rows["lead"]["median_days"] == 10.0
+    assert rows["lead"]["moves"] == 3
+    assert rows["negotiating"]["median_days"] == 4.0
+    # The embedded SQLite's way gives the same medians.
+    history = StageChange.objects.filter(content_type__model="investmentproject").order_by()
+    since, until = chart_selectors.day_bounds(this_year.start, this_year.end)
+    from django.db.models import F, Window
+    from django.db.models.functions import Lag
+
+    rows_in_python = chart_selectors._medians_in_python(
+        history.annotate(
+            entered_at=Window(
+                Lag("changed_at"), partition_by=[F("object_id")], order_by=F("changed_at").asc()
+            )
+        ).values("from_stage", "changed_at", "entered_at"),
+        since,
+        until,
+    )
+    assert round(rows_in_python["lead"][0], 1) == 10.0
+    assert round(rows_in_python["negotiating"][0], 1) == 4.0

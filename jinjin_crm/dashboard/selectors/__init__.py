@@ -5,8 +5,8 @@ cached for ``FIGURES_TTL`` seconds and shown in the reader's language. The cache
 time alone: no figure is older than the last write by more than ``FIGURES_TTL`` seconds.
 """
 
-from .charts import _charts, charts, stage_days, trend_months
 from .common import FIGURES_TTL
+from .figures import _charts, charts, stage_days, trend_months
 from .follow_through import _follow_through, follow_through
 from .ledger import _ranking, ledger_scopes, park_ranking, targets_ledger
 from .people import COLD_AFTER_DAYS, officer_scorecard, officers

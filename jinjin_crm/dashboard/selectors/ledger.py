@@ -12,6 +12,7 @@ from ..models import RankingWeight, Target
 from ..periods import Period
 from ..scopes import Scope, district, officer_scope, park_scope, ranked_parks
 from ..targets import progress, targets_for
+from .common import cached
 
 
 def ledger_scopes(period: Period) -> list[Scope]:
@@ -22,6 +23,19 @@ def ledger_scopes(period: Period) -> list[Scope]:
 
 
 def targets_ledger(period: Period, today: datetime.date | None = None) -> dict:
+    """The ledger (``_targets_ledger``), cached for ``FIGURES_TTL`` unless asked as of another day."""
+    if today is not None:
+        ledger = _targets_ledger(period, today)
+    else:
+        ledger = cached(f"ledger:{period.code}", lambda: _targets_ledger(period, None))
+    # Cached by metric code (a metric's definition holds functions, which do not pickle).
+    return {
+        **ledger,
+        "rows": [{**row, "metric": metric_defs.metric(row["metric"])} for row in ledger["rows"]],
+    }
+
+
+def _targets_ledger(period: Period, today: datetime.date | None) -> dict:
     """Every metric × scope of the ledger with its target, actual, % done and flag; a bounded number
     of queries (two per metric at most, whatever the number of parks and officers)."""
     scopes = ledger_scopes(period)
@@ -47,7 +61,7 @@ def targets_ledger(period: Period, today: datetime.date | None = None) -> dict:
                     "flag": state.flag,
                 }
             )
-        rows.append({"metric": metric, "cells": cells})
+        rows.append({"metric": metric.code, "cells": cells})
     return {
         "scopes": scopes,
         "rows": rows,
@@ -59,6 +73,10 @@ def targets_ledger(period: Period, today: datetime.date | None = None) -> dict:
 
 
 def park_ranking(period: Period) -> dict:
+    return cached(f"ranking:{period.code}", lambda: _park_ranking(period))
+
+
+def _park_ranking(period: Period) -> dict:
     """The parks ranked on their weighted achievement of their targets, with each score's components
     and the rank change against the previous period.
 

@@ -23,6 +23,7 @@ Counting rules (see also docs/decisions.md, "Leadership figures"):
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -210,9 +211,21 @@ def _paid(records: QuerySet, period: Period):
     return total or Decimal("0")
 
 
+# The funnels counted during one ``evaluate``: the consultations, intents and master's+ figures are
+# steps of one funnel over the same campaigns, counted once (keyed by the campaigns' query).
+_funnels: ContextVar[dict | None] = ContextVar("dashboard_funnels", default=None)
+
+
 def _funnel_step(step: str):
     def measure(records: QuerySet, period: Period) -> int:
-        return getattr(funnel(Contact.objects.filter(campaign__in=records.values("pk"))), step)
+        memo = _funnels.get()
+        key = str(records.query)
+        if memo is None or key not in memo:
+            counted = funnel(Contact.objects.filter(campaign__in=records.values("pk")))
+            if memo is None:
+                return getattr(counted, step)
+            memo[key] = counted
+        return getattr(memo[key], step)
 
     return measure
 
@@ -453,4 +466,8 @@ def metric(code: str) -> Metric:
 def evaluate(codes, period: Period, scopes: list[Scope]) -> dict[str, dict[str, MetricValue]]:
     """``{metric code: {scope key: MetricValue}}`` for the metrics named, in a number of queries that
     depends on the metrics only (two at most per metric), never on the scopes."""
-    return {code: METRIC_BY_CODE[code].evaluate(period, scopes) for code in codes}
+    token = _funnels.set({})
+    try:
+        return {code: METRIC_BY_CODE[code].evaluate(period, scopes) for code in codes}
+    finally:
+        _funnels.reset(token)

@@ -306,3 +306,11 @@ def test_the_tiles_links_open_their_lists(db, leader_client):
     assert response.status_code == 200
     for tile in response.context["groups"][0]["tiles"]:
         assert leader_client.get(tile["url"]).status_code == 200
+
+
+def test_the_campaign_figures_share_one_count_of_the_funnel(db, django_assert_num_queries):
+    factories.campaign(starts_on=datetime.date(2024, 4, 10))
+    codes = ["consultations", "intents", "masters_intents"]
+    with django_assert_num_queries(1):  # one count of the funnel, the campaigns as its subquery
+        figures = metrics.evaluate(codes, H1, [district()])
+    assert [figures[code]["district"].value for code in codes] == [0, 0, 0]

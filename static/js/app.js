@@ -67,3 +67,8 @@ document.addEventListener("htmx:load", function (event) {
   startUndoTimers(event.detail.elt);
 });
 startUndoTimers(document);
+
+// A "Print" button (data-print) prints the page: no inline script, so a strict CSP can hold.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});

@@ -7,10 +7,12 @@ tokens are rebuilt whenever a searched field changes.
 """
 
 import datetime
+import hashlib
+import zlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +69,8 @@ MERGE_FILLS = (
     "consent_method",
     "consent_recorded_by",
 )
+# The advisory-lock namespace of creations (the first of the two 32-bit keys; a stable hash of a name).
+IDENTITY_LOCK_SPACE = zlib.crc32(b"talents.talent_create") - 2**31
 STAGE_DATE_FIELDS = {Stage.SIGNED: "signed_on", Stage.ONBOARDED: "onboarded_on"}
 ANONYMISED_NAME = "（已匿名）"
 
@@ -163,6 +167,45 @@ def _save(talent: Talent, *, disciplines, by: User | None) -> Talent:
     return talent
 
 
+def _identity_keys(talent: Talent) -> list[str]:
+    """What a duplicate is recognised by (``talent_duplicates``' rules): the ID number's and the
+    phone's blind indexes, and the name with birth year and university."""
+    keys = []
+    if talent.id_number:
+        keys.append("id:" + blind_index(talent.id_number))
+    if talent.phone:
+        keys.append("phone:" + blind_index(talent.phone))
+    name = " ".join(talent.name.split())
+    if name and talent.birth_year and talent.university:
+        keys.append(f"person:{name}|{talent.birth_year}|{' '.join(talent.university.split())}")
+    return keys
+
+
+def _identity_lock(talent: Talent) -> None:
+    """Hold, until the transaction ends, a lock on each identity the new record has, so that a second
+    creation of the same person waits for the first to commit and then finds it as a duplicate.
+
+    PostgreSQL: ``pg_advisory_xact_lock`` on a 32-bit hash of each key, taken in sorted order so two
+    creators never wait on each other crosswise (a hash collision only makes one wait needlessly).
+    SQLite (the embedded default, one process) serialises writing transactions by itself.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(
+            {zlib.crc32(hashlib.sha256(key.encode()).digest()) - 2**31 for key in _identity_keys(talent)}
+        ):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IDENTITY_LOCK_SPACE, key])
+
+
+def _id_number_clash(exc: IntegrityError) -> bool:
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    if constraint:
+        return constraint == "talent_unique_id_number"
+    # SQLite names the column, not the constraint.
+    return "id_number_hash" in str(exc)
+
+
 @transaction.atomic
 def talent_create(
     *,
@@ -175,7 +218,12 @@ def talent_create(
 ) -> Talent:
     """Create a talent. Probable duplicates (same phone; same name, birth year and university) are
     refused with ``DuplicateSuspected`` unless the caller confirms they are different people; a
-    record with the same ID number is refused always. The owner defaults to the creating officer."""
+    record with the same ID number is refused always. The owner defaults to the creating officer.
+
+    Safe under concurrency: creations of the same identity (ID number, phone, or name with birth year
+    and university) are serialised by a lock taken before the checks, so of ten at once one is created
+    and the others get the same refusal as if they had come later; the unique constraint on the ID
+    number, the last guard, is turned into that refusal too rather than an ``IntegrityError``."""
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Unknown stage “%(stage)s”.") % {"stage": stage}})
     talent = Talent(stage=stage, created_by=by)
@@ -185,6 +233,7 @@ def talent_create(
         talent.owner = by
     if talent.owner is not None:
         talent.assigned_at = timezone.now()
+    _identity_lock(talent)
     if not confirmed_not_duplicate:
         found = [
             duplicate
@@ -199,7 +248,15 @@ def talent_create(
         ]
         if found:
             raise DuplicateSuspected(found)
-    _save(talent, disciplines=disciplines, by=by)
+    try:
+        with transaction.atomic():
+            _save(talent, disciplines=disciplines, by=by)
+    except IntegrityError as exc:
+        if not _id_number_clash(exc):
+            raise
+        raise ValidationError(
+            {"id_number": _("A talent with this ID number is already registered.")}
+        ) from exc
     stage_change_record(record=talent, from_stage="", to_stage=stage, by=by, note=note or _("created"))
     if stage == Stage.ONBOARDED:
         # A talent recorded as already onboarded (a park system's push) gets 免申即享 too.

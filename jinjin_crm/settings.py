@@ -138,8 +138,22 @@ AUTH_USER_MODEL = "core.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Redis is not on the write path (issue 13): every client of it gives up within about a second, so
+# with Redis stopped a request waits that long at most instead of hanging or retrying for 20 s.
+REDIS_CONNECT_TIMEOUT = 0.5
+REDIS_SOCKET_TIMEOUT = 1.0
+
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -280,7 +294,26 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With acks_late, a task unacknowledged for longer than this is redelivered; keep it above the
 # hard time limit so a long task is never run twice while still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+# Queuing from a request (on commit) tries twice, a fifth of a second apart, then gives up and the
+# request logs it; the defaults (a 4 s connection timeout, and the result backend's 20 retries a
+# second apart when it subscribes to the new task's result) held a write for about 20 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.heartbeat", "schedule": 60.0},
     "api-idempotency-prune": {"task": "api.idempotency_prune", "schedule": 3600.0},

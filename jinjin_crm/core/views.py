@@ -39,9 +39,10 @@ def follow_up_done(request, pk):
 @never_cache
 @require_GET
 def health(request):
-    """For load balancers and monitoring: 200 when the database and cache answer, else 503."""
+    """For load balancers and monitoring: JSON, 200 when the database, cache and broker answer, else
+    503 with the ones that do not marked ``down``."""
     checks = selectors.system_health()
-    healthy = checks["database"] == "ok" and checks["cache"] == "ok"
+    healthy = all(checks[name] == "ok" for name in ("database", "cache", "broker"))
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 

@@ -406,3 +406,18 @@ def test_days_in_each_stage_are_the_medians_of_the_moves_in_the_period(db):
     )
     assert round(rows_in_python["lead"][0], 1) == 10.0
     assert round(rows_in_python["negotiating"][0], 1) == 4.0
+
+
+def test_the_dashboard_answers_with_the_cache_down(db, leader_client, settings):
+    # A cache nobody listens on (a closed local port): every read and write raises.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    signed(on=datetime.date(2024, 2, 1))
+    response = leader_client.get(reverse("dashboard:home"), {"period": "2024-H1"})
+    assert response.status_code == 200
+    assert 'data-metric="projects_introduced" data-value="1"' in response.content.decode()

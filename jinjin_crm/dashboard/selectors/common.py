@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 FIGURES_TTL = 60
+logger = logging.getLogger(__name__)
 
 
 def list_url(url_name: str, **params) -> str:
@@ -26,10 +28,17 @@ def cached(key: str, compute):
     """``compute()`` once per ``FIGURES_TTL`` seconds for ``key`` (and the day, so "as of today"
     figures turn over at midnight)."""
     key = f"dashboard:v1:{timezone.localdate().isoformat()}:{key}"
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The cache is down: the leadership figures are computed without it.", exc_info=True)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, FIGURES_TTL)
+        try:
+            cache.set(key, value, FIGURES_TTL)
+        except Exception:
+            logger.warning("The cache is down: the leadership figures were not kept.", exc_info=True)
     return value
 
 

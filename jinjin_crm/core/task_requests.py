@@ -36,7 +36,7 @@ def _send(name: str, args: tuple) -> None:
     from jinjin_crm.celery import app
 
     # Nothing waits for a requested task's result. Ignoring it also spares the web process the result
-    # backend's subscription to it, which is what held writes for 20 s when Redis was down (issue 13).
+    # backend's subscription to it, which is what held writes for 20 s when Redis was down.
     app.signature(name, args=list(args)).apply_async(ignore_result=True)
 
 

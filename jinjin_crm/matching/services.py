@@ -38,6 +38,7 @@ from jinjin_crm.core.services import (
     job_start,
     stage_change_record,
 )
+from jinjin_crm.core.task_requests import request_task
 from projects.models import DemandStatus, TalentDemand
 from projects.services import demand_set_status
 from talents.models import TRANSITIONS as TALENT_TRANSITIONS
@@ -228,10 +229,8 @@ def _key(job_id: int, what: str, index: int) -> str:
 
 def recompute_full_start(*, by: User | None = None, chunks: int | None = None) -> JobRun:
     """Create the job run and enqueue the full recompute (after commit). Returns the job at once."""
-    from jinjin_crm.celery import app
-
     job = job_create(kind=JOB_KIND, by=by)
-    transaction.on_commit(lambda: app.signature("matching.recompute_full", args=[job.pk, chunks]).delay())
+    request_task("matching.recompute_full", job.pk, chunks)
     return job
 
 
@@ -590,10 +589,9 @@ def _path_forward(stage: str) -> list[str]:
 
 
 def match_recompute_after(*, talent_id: int | None = None, demand_id: int | None = None) -> None:
-    """Enqueue an incremental recompute once the current transaction commits."""
-    from jinjin_crm.celery import app
-
+    """Enqueue an incremental recompute once the current transaction commits (a broker that is down
+    is logged, and the nightly recompute catches up: the committed change stands)."""
     if talent_id is not None:
-        transaction.on_commit(lambda: app.signature("matching.recompute_talent", args=[talent_id]).delay())
+        request_task("matching.recompute_talent", talent_id)
     if demand_id is not None:
-        transaction.on_commit(lambda: app.signature("matching.recompute_demand", args=[demand_id]).delay())
+        request_task("matching.recompute_demand", demand_id)

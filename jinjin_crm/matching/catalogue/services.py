@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from jinjin_crm.core.models import JobRun, User
 from jinjin_crm.core.services import job_create, job_fail, job_finish, job_start
+from jinjin_crm.core.task_requests import request_task
 
 from ..models import CatalogueEntry, CatalogueVersion
 from .compiler import Compiled, diff_compute, entries_build, fingerprint_of
@@ -170,10 +171,8 @@ def catalogue_compile(*, job: JobRun | None = None, today: datetime.date | None 
 
 def catalogue_compile_request(*, by: User | None) -> JobRun:
     """Queue a compile now (the "compile now" button): a job run, and its task once this commits."""
-    from ..tasks.catalogue import catalogue_refresh
-
     job = job_create(kind=JOB_KIND, by=by)
-    transaction.on_commit(lambda: catalogue_refresh.delay(job.pk))
+    request_task("matching.catalogue_refresh", job.pk)
     return job
 
 

@@ -24,6 +24,17 @@ from .models import DemandStatus, Enterprise, FundsArrival, InvestmentProject, S
 DEMANDS_DUE_DAYS = 7
 
 
+def demands_collected_in_time():
+    """``Exists`` of a demand of the project registered by the day the signing follow-up fell due
+    (``DEMANDS_DUE_DAYS`` after signing): the talent work that follows the investment."""
+    return Exists(
+        TalentDemand.objects.filter(
+            project=OuterRef("pk"),
+            created_at__date__lte=OuterRef("signed_on") + datetime.timedelta(days=DEMANDS_DUE_DAYS),
+        )
+    )
+
+
 def officers():
     return User.objects.filter(groups__name=Role.OFFICER, is_active=True).order_by("name")
 
@@ -94,11 +105,7 @@ class ProjectFilter(FilterSet):
         if value == "none":
             return queryset.filter(~Exists(demands))
         if value == "within_week":
-            # The demand was registered by the day the signing follow-up fell due.
-            demands = demands.filter(
-                created_at__date__lte=OuterRef("signed_on") + datetime.timedelta(days=DEMANDS_DUE_DAYS)
-            )
-            return queryset.filter(signed_on__isnull=False).filter(Exists(demands))
+            return queryset.filter(signed_on__isnull=False).filter(demands_collected_in_time())
         return queryset.filter(Exists(demands))
 
 

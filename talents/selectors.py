@@ -170,6 +170,22 @@ def _last_contact(model) -> Subquery:
     )
 
 
+def going_cold(model, *, now: datetime.datetime | None = None) -> QuerySet:
+    """The one rule of "going cold", for the worklist and the officers' scorecard: ``model``'s
+    records (``Talent``: lead or contacted; ``InvestmentProject``: open) registered at least
+    ``COLD_AFTER_DAYS`` ago with no contact logged for as long. Each carries ``last_contact_at``
+    (None if never) and ``quiet_since`` (the last contact, else its creation)."""
+    from projects.models import OPEN_STAGES, InvestmentProject
+
+    stages = OPEN_STAGES if model is InvestmentProject else (Stage.LEAD, Stage.CONTACTED)
+    since = (now or timezone.now()) - datetime.timedelta(days=COLD_AFTER_DAYS)
+    return (
+        model.objects.filter(stage__in=stages, created_at__lte=since)
+        .annotate(last_contact_at=_last_contact(model), quiet_since=Coalesce("last_contact_at", "created_at"))
+        .filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
+    )
+
+
 def worklist_cold(*, user: User, limit: int = WORKLIST_LIMIT) -> list:
     """What ``user`` owns or leads that is going cold, the longest quiet first, at most ``limit``:
     their lead or contacted talents and their open projects, registered at least ``COLD_AFTER_DAYS``
@@ -180,27 +196,13 @@ def worklist_cold(*, user: User, limit: int = WORKLIST_LIMIT) -> list:
     Enterprises have no owner officer, so none of them is anybody's to go cold; their follow-ups
     still reach the worklist through the officer who scheduled them.
     """
-    from projects.models import OPEN_STAGES, InvestmentProject
+    from projects.models import InvestmentProject
 
-    since = timezone.now() - datetime.timedelta(days=COLD_AFTER_DAYS)
-    quiet = Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since)
-    talents = list(
-        Talent.objects.for_list()
-        .filter(owner=user, stage__in=(Stage.LEAD, Stage.CONTACTED), created_at__lte=since)
-        .annotate(
-            last_contact_at=_last_contact(Talent), quiet_since=Coalesce("last_contact_at", "created_at")
-        )
-        .filter(quiet)
-        .order_by("quiet_since", "id")[:limit]
-    )
+    talents = list(going_cold(Talent).for_list().filter(owner=user).order_by("quiet_since", "id")[:limit])
     projects = list(
-        InvestmentProject.objects.for_ledger()
-        .filter(lead_officer=user, stage__in=OPEN_STAGES, created_at__lte=since)
-        .annotate(
-            last_contact_at=_last_contact(InvestmentProject),
-            quiet_since=Coalesce("last_contact_at", "created_at"),
-        )
-        .filter(quiet)
+        going_cold(InvestmentProject)
+        .for_ledger()
+        .filter(lead_officer=user)
         .order_by("quiet_since", "id")[:limit]
     )
     for record in talents:

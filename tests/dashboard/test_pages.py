@@ -421,3 +421,21 @@ def test_the_dashboard_answers_with_the_cache_down(db, leader_client, settings):
     response = leader_client.get(reverse("dashboard:home"), {"period": "2024-H1"})
     assert response.status_code == 200
     assert 'data-metric="projects_introduced" data-value="1"' in response.content.decode()
+
+
+def test_going_cold_is_the_worklists_rule_a_reminder_is_no_contact(db):
+    from django.utils import timezone
+
+    from jinjin_crm.core.services import follow_up_schedule
+    from talents.selectors import worklist_cold
+
+    zhang = factories.officer()
+    quiet = factories.talent(owner=zhang)
+    Talent.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    # Only a reminder the system scheduled: still nobody has talked to this person.
+    follow_up_schedule(record=quiet, officer=zhang, summary="提醒", due_on=timezone.localdate())
+    this_year = periods.period_of("year", timezone.localdate())
+    assert [record.pk for record in worklist_cold(user=zhang)] == [quiet.pk]
+    assert {row["officer"].pk: row for row in selectors.officer_scorecard(this_year)}[zhang.pk][
+        "going_cold"
+    ] == 1

@@ -5,11 +5,13 @@ cached for ``FIGURES_TTL`` seconds and shown in the reader's language. The cache
 time alone: no figure is older than the last write by more than ``FIGURES_TTL`` seconds.
 """
 
+from talents.selectors import COLD_AFTER_DAYS
+
 from .common import FIGURES_TTL
 from .figures import _charts, charts, stage_days, trend_months
 from .follow_through import _follow_through, follow_through
 from .ledger import _ranking, ledger_scopes, park_ranking, targets_ledger
-from .people import COLD_AFTER_DAYS, officer_scorecard, officers
+from .people import officer_scorecard, officers
 from .tiles import TILE_CODES, TILE_GROUPS, _kpi_tiles, kpi_tiles
 
 __all__ = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -11,7 +10,7 @@ from django.utils import timezone
 
 from jinjin_crm.core.models import IndustryChain, Park
 from jinjin_crm.matching.models import Match, MatchStatus
-from projects.filters import DEMANDS_DUE_DAYS
+from projects.filters import demands_collected_in_time
 from projects.models import InvestmentProject, TalentDemand
 
 from ..periods import Period
@@ -36,11 +35,8 @@ def _follow_through(period: Period, park: Park | None, limit: int) -> dict:
     if park:
         signed = signed.filter(park=park)
     demands_of = TalentDemand.objects.filter(project=OuterRef("pk"))
-    in_week = demands_of.filter(
-        created_at__date__lte=OuterRef("signed_on") + datetime.timedelta(days=DEMANDS_DUE_DAYS)
-    )
     projects = list(
-        signed.annotate(any_demand=Exists(demands_of), in_week=Exists(in_week))
+        signed.annotate(any_demand=Exists(demands_of), in_week=demands_collected_in_time())
         .order_by()
         .values_list("pk", "park_id", "industry_id", "any_demand", "in_week")
     )

@@ -6,21 +6,18 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from jinjin_crm.core.filters import day_bounds
 from jinjin_crm.core.models import Activity, StageChange, User
 from jinjin_crm.core.roles import Role
-from projects.models import OPEN_STAGES as PROJECT_OPEN_STAGES
 from projects.models import InvestmentProject
-from talents.models import Stage as TalentStage
 from talents.models import Talent
+from talents.selectors import going_cold
 
 from ..periods import Period
 from .common import cached, date_range, list_url
-
-COLD_AFTER_DAYS = 30
 
 
 def officers() -> list[User]:
@@ -113,26 +110,14 @@ def _officer_scorecard(period: Period, today: datetime.date | None) -> list[dict
 
 
 def _cold_counts(officer_ids: list[int], today: datetime.date) -> dict[int, int]:
-    """Records going cold per officer: their early-stage talents (the worklist's rule) and open
-    projects they lead with no contact logged for ``COLD_AFTER_DAYS`` days. Two queries."""
-    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)) - datetime.timedelta(
-        days=COLD_AFTER_DAYS
-    )
+    """Records going cold per officer, by the worklist's own rule (``talents.selectors.going_cold``):
+    their early-stage talents and the open projects they lead. Two queries."""
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     counts: dict[int, int] = defaultdict(int)
-    for model, owner_field, stages in (
-        (Talent, "owner_id", (TalentStage.LEAD, TalentStage.CONTACTED)),
-        (InvestmentProject, "lead_officer_id", PROJECT_OPEN_STAGES),
-    ):
-        recent = Activity.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=OuterRef("pk"),
-            occurred_at__gte=since,
-        )
+    for model, owner_field in ((Talent, "owner_id"), (InvestmentProject, "lead_officer_id")):
         rows = (
-            model.objects.filter(
-                **{f"{owner_field}__in": officer_ids}, stage__in=stages, created_at__lte=since
-            )
-            .filter(~Exists(recent))
+            going_cold(model, now=now)
+            .filter(**{f"{owner_field}__in": officer_ids})
             .values_list(owner_field)
             .annotate(n=Count("id"))
             .order_by()
